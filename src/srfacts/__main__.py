@@ -1,0 +1,5 @@
+"""``python -m srfacts``."""
+
+from srfacts.cli import main
+
+main()

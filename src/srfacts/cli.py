@@ -1,0 +1,400 @@
+"""The srfacts command line: parse, call the core, render, exit. The only module that prints."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import sys
+from enum import Enum
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from srfacts import __version__
+from srfacts.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError
+from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase, Record
+
+
+class OutputFormat(str, Enum):
+    """Output formats of every listing and of ``show``."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    markdown = "markdown"
+
+
+class ReportFormat(str, Enum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+
+
+class SafeGroup(TyperGroup):
+    """The one error boundary: project errors become a message on stderr and an exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SrfactsError as error:
+            _report(error)
+            raise typer.Exit(int(error.exit_status)) from None
+        except KeyboardInterrupt:
+            _warn("interrupted")
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(int(ExitStatus.OK)) from None
+
+
+EXAMPLES = """Examples:
+
+  srfacts industries
+
+  srfacts search 光伏 --json
+
+  srfacts metrics --industry photovoltaic-new-energy --year 2022
+
+  srfacts show above-size-enterprises-total-2022
+
+  srfacts --data my-facts.yaml validate
+"""
+
+app = typer.Typer(
+    cls=SafeGroup,
+    name="srfacts",
+    help="Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi.",
+    epilog=EXAMPLES,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
+IndustryOption = Annotated[
+    str | None, typer.Option("--industry", "-i", help="Only records linked to this industry (id, name or alias).")
+]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only records that refer to this year.")]
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"srfacts: {_safe(message)}\n")
+
+
+def _safe(message: str) -> str:
+    from srfacts.render import neutralise
+
+    return "\n".join(neutralise(line) for line in message.split("\n"))
+
+
+def _report(error: SrfactsError) -> None:
+    if isinstance(error, KnowledgeFileError):
+        for problem in error.problems:
+            sys.stderr.write(_safe(str(problem)) + "\n")
+        return
+    _warn(str(error))
+    if isinstance(error, NotFoundError) and error.suggestions:
+        sys.stderr.write(_safe(f"did you mean: {', '.join(error.suggestions)}?") + "\n")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush says nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _use_color() -> bool:
+    return _is_tty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _width() -> int | None:
+    return shutil.get_terminal_size().columns if _is_tty() else None
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _fmt(fmt: OutputFormat, as_json: bool) -> str:
+    return "json" if as_json else fmt.value
+
+
+def _knowledge(ctx: typer.Context) -> KnowledgeBase:
+    from srfacts.knowledge import load
+
+    return load(ctx.obj.get("data") if ctx.obj else None)
+
+
+def _choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
+    if value is None or value in choices:
+        return value
+    raise UsageError(f"unknown {what} '{value}'; choose from {', '.join(choices)}{_close(value, choices)}")
+
+
+def _close(word: str, candidates: Any) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.5)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def _industry(kb: KnowledgeBase, value: str | None) -> str | None:
+    """An industry id from an id, a Chinese or English name or an alias."""
+    if value is None:
+        return None
+    wanted = value.strip().casefold()
+    for industry in kb.industries():
+        names = (industry.id, industry.name, industry.name_en, *industry.aliases, *industry.aliases_en)
+        if wanted in (n.casefold() for n in names):
+            return industry.id
+    candidates = [n for i in kb.industries() for n in (i.id, i.name, i.name_en, *i.aliases)]
+    raise UsageError(f"unknown industry '{value}'{_close(value, candidates)}; see: srfacts industries")
+
+
+def _listing(rows: list[dict[str, Any]], fmt: str, record_type: str, empty: str, group_by: str | None = None) -> None:
+    from srfacts.render import COLUMNS, render
+
+    if fmt == "json" or rows:
+        _emit(
+            render(
+                rows,
+                fmt,
+                COLUMNS[record_type],
+                color=_use_color(),
+                width=_width(),
+                tty=_is_tty(),
+                group_by=group_by,
+            )
+        )
+    if not rows:
+        raise NotFoundError(empty)
+
+
+def _version(value: bool) -> None:
+    if value:
+        _emit(f"srfacts {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data", envvar="SRFACTS_DATA", metavar="PATH", help="Knowledge file to read instead of the bundled one."
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
+    ctx.obj = {"data": data}
+
+
+@app.command(epilog="Example: srfacts industries --tier leading --json")
+def industries(
+    ctx: typer.Context,
+    tier: Annotated[str | None, typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.")] = None,
+    cluster: Annotated[bool, typer.Option("--cluster", help="Only the 千亿级 (100-billion-yuan) clusters.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="Order by tier, id or name.")] = "tier",
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List the industries of the 2+4+N system, grouped by tier."""
+    kb = _knowledge(ctx)
+    order = _choice(sort, ("tier", "id", "name"), "sort order")
+    records = list(kb.industries(tier=_choice(tier, TIERS, "tier"), cluster=True if cluster else None))
+    if order == "tier":
+        records.sort(key=lambda r: TIERS.index(r.tier))
+    elif order == "id":
+        records.sort(key=lambda r: r.id)
+    else:
+        records.sort(key=lambda r: r.name)
+    rows = [r.to_dict() for r in records[:limit]]
+    _listing(rows, _fmt(fmt, as_json), "industry", "no industry matches", group_by="tier" if order == "tier" else None)
+
+
+@app.command(epilog="Example: srfacts metrics --industry 光伏 --year 2022 --format csv")
+def metrics(
+    ctx: typer.Context,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    status: Annotated[str | None, typer.Option("--status", "-s", help="actual, target or derived.")] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List figures with value, unit, qualifier, period, scope and rank."""
+    kb = _knowledge(ctx)
+    chosen = _choice(status, ("actual", "target", "derived"), "status")
+    records = kb.metrics(industry=_industry(kb, industry), year=year, status=chosen)
+    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "metric", "no metric matches")
+
+
+@app.command(epilog="Example: srfacts claims --kind award")
+def claims(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.")] = None,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List claims: awards, rankings, records, firsts, policies, projects, targets, events."""
+    kb = _knowledge(ctx)
+    records = kb.claims(kind=_choice(kind, CLAIM_KINDS, "kind"), industry=_industry(kb, industry), year=year)
+    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "claim", "no claim matches")
+
+
+@app.command(epilog="Example: srfacts entities --kind company --json")
+def entities(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.")] = None,
+    industry: IndustryOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """List companies, parks, institutions, programmes, plans, policies and slogans."""
+    kb = _knowledge(ctx)
+    records = kb.entities(kind=_choice(kind, ENTITY_KINDS, "kind"), industry=_industry(kb, industry))
+    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "entity", "no entity matches")
+
+
+@app.command(epilog="Example: srfacts sources --json")
+def sources(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, as_json: JsonOption = False) -> None:
+    """List the source texts the facts are quoted from."""
+    kb = _knowledge(ctx)
+    _listing([r.to_dict() for r in kb.sources()], _fmt(fmt, as_json), "source", "no source is recorded")
+
+
+@app.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words to find; several words must all match.")],
+    record_type: Annotated[
+        str | None, typer.Option("--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.")
+    ] = None,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.")] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
+    from srfacts.render import hits_view, render
+    from srfacts.search import search as find
+    from srfacts.search import suggestions
+
+    kb = _knowledge(ctx)
+    text = " ".join(query)
+    chosen = _choice(record_type, RECORD_TYPES, "type")
+    hits = find(
+        kb,
+        text,
+        types=(chosen,) if chosen else None,
+        industry=_industry(kb, industry),
+        year=year,
+        kind=kind,
+        limit=limit,
+    )
+    output = _fmt(fmt, as_json)
+    if hits or output == "json":
+        rows, columns, spans = hits_view(hits, output)
+        if output == "table":
+            from srfacts.render import to_table
+
+            _emit(to_table(rows, columns, color=_use_color(), width=_width(), highlight=spans))
+        else:
+            _emit(render(rows, output, columns, tty=_is_tty()))
+    if not hits:
+        raise NotFoundError(f"nothing matches '{text}'", suggestions(kb, text))
+
+
+@app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one record in full: every field, its quote and the records linked to it."""
+    from srfacts.render import record_view
+
+    kb = _knowledge(ctx)
+    record = kb.get(record_id)
+    if record is None:
+        close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
+        raise NotFoundError(f"no record has the id '{record_id}'", close)
+    _emit(record_view(_shown(kb, record), _fmt(fmt, as_json), color=_use_color(), width=_width(), tty=_is_tty()))
+
+
+def _shown(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
+    out = record.to_dict()
+    out["related"] = [{"id": r.id, "type": r.TYPE, "label": r.label, "label_en": r.label_en} for r in kb.related(record)]
+    return out
+
+
+@app.command(epilog="Examples: srfacts validate | srfacts validate my-facts.yaml --format json")
+def validate(
+    ctx: typer.Context,
+    path: Annotated[str | None, typer.Argument(help="Knowledge file to check (default: the one in use).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+) -> None:
+    """Check a knowledge file; print one `file:line: CODE message` line per problem."""
+    from srfacts.knowledge import load
+    from srfacts.render import to_json
+
+    target = path or (ctx.obj.get("data") if ctx.obj else None)
+    try:
+        kb = load(target)
+        problems = []
+        where = kb.path
+    except KnowledgeFileError as error:
+        problems = error.problems
+        where = problems[0].path if problems else str(target)
+    if fmt == ReportFormat.json:
+        _emit(to_json({"path": where, "valid": not problems, "problems": [p.to_dict() for p in problems]}))
+    else:
+        _emit("".join(_safe(str(p)) + "\n" for p in problems))
+    if problems:
+        _warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        raise typer.Exit(int(ExitStatus.INVALID_DATA))
+    _warn(f"{where}: valid ({len(kb.all_records())} records)")
+
+
+def main() -> NoReturn:
+    """Console entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _warn("interrupted")
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(int(ExitStatus.OK))
+    sys.exit(int(ExitStatus.OK))

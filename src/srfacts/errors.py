@@ -1,0 +1,125 @@
+"""Exit statuses, problem codes and the project's exceptions (the core raises, the CLI reports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2
+    INVALID_DATA = 3
+    INTERRUPTED = 130
+
+
+# Stable problem codes: `file:line: CODE message`. The README's table is tested against this.
+CODES: dict[str, str] = {
+    # reading the file and its YAML
+    "SR001": "file not found",
+    "SR002": "not a regular file (a directory, a device ...)",
+    "SR003": "not valid UTF-8",
+    "SR004": "file larger than the size cap (SRFACTS_MAX_BYTES)",
+    "SR005": "YAML syntax error",
+    "SR006": "duplicate mapping key",
+    "SR007": "anchor or alias (refused: the knowledge file needs none)",
+    "SR008": "explicit YAML tag (refused: only plain data is read)",
+    "SR009": "nesting deeper than the depth cap (SRFACTS_MAX_DEPTH)",
+    "SR010": "empty file or several YAML documents",
+    "SR011": "top level is not a mapping",
+    # the knowledge model
+    "SR101": "missing or unsupported schema_version",
+    "SR102": "unknown key or field",
+    "SR103": "required field missing",
+    "SR104": "wrong type",
+    "SR105": "id not kebab-case ASCII",
+    "SR106": "duplicate id",
+    "SR107": "reference to an unknown id",
+    "SR108": "unit not in the unit table",
+    "SR109": "qualifier not in the vocabulary",
+    "SR110": "value not in the allowed set (tier, status, kind ...)",
+    "SR111": "derived figure cannot be computed",
+    # checks against the source text (validate --source)
+    "SR201": "source text not found",
+    "SR202": "source text does not match its sha256",
+    "SR203": "quote does not occur verbatim in the source",
+    "SR204": "metric quote does not contain its value as written",
+    "SR205": "qualifier disagrees with the wording of the quote",
+    "SR206": "number in the source captured by no record and not allow-listed",
+    "SR207": "allow-list context does not occur in the source",
+    "SR208": "period year not stated in the quote's sentence",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about a knowledge file, located as precisely as is known."""
+
+    code: str
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    record_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        subject = ""
+        if self.record_id:
+            subject = f"{self.record_id}"
+            if self.field:
+                subject += f".{self.field}"
+            subject += ": "
+        return f"{where}: {self.code} {subject}{self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """The problem as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "record_id": self.record_id,
+            "field": self.field,
+        }
+
+
+class SrfactsError(Exception):
+    """Base of every error the CLI turns into a message and an exit status."""
+
+    exit_status: ExitStatus = ExitStatus.USAGE
+
+
+class UsageError(SrfactsError):
+    """The command line asked for something that cannot be (unknown id, bad filter ...)."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class NotFoundError(SrfactsError):
+    """Nothing matched; carries close names to suggest."""
+
+    exit_status = ExitStatus.NOT_FOUND
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+class KnowledgeFileError(SrfactsError):
+    """The knowledge file cannot be read or is invalid; carries every problem found."""
+
+    exit_status = ExitStatus.INVALID_DATA
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems

@@ -1,0 +1,230 @@
+"""Find the knowledge file and read its YAML safely and strictly.
+
+Only plain data is read: explicit tags, anchors and aliases are refused, duplicate keys are
+an error naming both lines, dates and words like ``no`` or ``on`` stay strings, and the size
+and nesting depth are capped (``SRFACTS_MAX_BYTES``, ``SRFACTS_MAX_DEPTH``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from srfacts.errors import KnowledgeFileError, Problem
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 5x what 100,000 records need (about 40 MB)
+DEFAULT_MAX_DEPTH = 32  # the knowledge file needs 4
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that remembers the line and column of itself and of each key."""
+
+    __slots__ = ("line", "column", "marks")
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self.line = line
+        self.column = column
+        self.marks: dict[str, tuple[int, int]] = {}
+
+
+class YamlList(list[Any]):
+    """A list that remembers the line and column of itself and of each item."""
+
+    __slots__ = ("line", "column", "marks")
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self.line = line
+        self.column = column
+        self.marks: dict[int, tuple[int, int]] = {}
+
+
+def _limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
+def max_bytes() -> int:
+    """The size cap in bytes (``SRFACTS_MAX_BYTES``, default 200 MiB)."""
+    return _limit("SRFACTS_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_depth() -> int:
+    """The nesting cap (``SRFACTS_MAX_DEPTH``, default 32)."""
+    return _limit("SRFACTS_MAX_DEPTH", DEFAULT_MAX_DEPTH)
+
+
+def bundled_data_path() -> Path:
+    """The curated file: packaged in the wheel, else ``data/facts.yaml`` of the checkout."""
+    packaged = resources.files("srfacts") / "data" / "facts.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "facts.yaml"
+
+
+def resolve_data_path(option: str | None) -> Path:
+    """The knowledge file to read: ``--data``, else ``SRFACTS_DATA``, else the bundled file."""
+    chosen = option or os.environ.get("SRFACTS_DATA") or None
+    return Path(chosen) if chosen else bundled_data_path()
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a knowledge file's bytes, refusing what is missing, not a file or too large."""
+    where = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise _fail(where, "SR001", "no such file") from None
+    except OSError as exc:
+        raise _fail(where, "SR001", f"cannot read: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise _fail(where, "SR002", "is a directory, not a knowledge file")
+    if not path.is_file():
+        raise _fail(where, "SR002", "is not a regular file")
+    cap = max_bytes()
+    if info.st_size > cap:
+        raise _fail(where, "SR004", f"{info.st_size} bytes is over the cap of {cap} (SRFACTS_MAX_BYTES)")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise _fail(where, "SR001", f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        raise _fail(where, "SR004", f"over the cap of {cap} bytes (SRFACTS_MAX_BYTES)")
+    return data
+
+
+def decode(data: bytes, where: str) -> str:
+    """Decode UTF-8 (a byte-order mark is allowed), naming where decoding failed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _fail(where, "SR003", f"byte 0x{data[exc.start]:02x} is not UTF-8", line, column) from None
+
+
+def parse_yaml(text: str, where: str) -> YamlMap:
+    """Parse one YAML document of plain data into located mappings, lists and scalars."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth_cap = max_depth()
+    stack: list[YamlMap | YamlList] = []
+    pending_key: list[str | None] = []
+    root: Any = None
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            kind = type(event).__name__
+            if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
+                continue
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise _fail(where, "SR010", "several YAML documents in one file", line, column)
+                continue
+            if kind == "AliasEvent":
+                raise _fail(where, "SR007", f"alias *{event.anchor} refused", line, column)
+            if getattr(event, "anchor", None):
+                raise _fail(where, "SR007", f"anchor &{event.anchor} refused", line, column)
+            if getattr(event, "tag", None) is not None:
+                raise _fail(where, "SR008", f"tag {event.tag} refused", line, column)
+            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+                done = stack.pop()
+                pending_key.pop()
+                root = _attach(stack, pending_key, done, done.line, done.column, where, root)
+                continue
+            if kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+                if len(stack) >= depth_cap:
+                    raise _fail(
+                        where, "SR009", f"nesting deeper than {depth_cap} (SRFACTS_MAX_DEPTH)", line, column
+                    )
+                stack.append(YamlMap(line, column) if kind == "MappingStartEvent" else YamlList(line, column))
+                pending_key.append(None)
+                continue
+            value = _scalar(event.value, plain=bool(event.implicit[0]))
+            root = _attach(stack, pending_key, value, line, column, where, root)
+    except yaml.MarkedYAMLError as exc:
+        problem_mark = exc.problem_mark or exc.context_mark
+        line = problem_mark.line + 1 if problem_mark else None
+        column = problem_mark.column + 1 if problem_mark else None
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise _fail(where, "SR005", message or "invalid YAML", line, column) from None
+    except yaml.YAMLError as exc:
+        raise _fail(where, "SR005", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+    if root is None:
+        raise _fail(where, "SR010", "the file holds no data")
+    if not isinstance(root, YamlMap):
+        found = "a list" if isinstance(root, YamlList) else "a single value"
+        raise _fail(where, "SR011", f"the top level is {found}, not a mapping", 1, 1)
+    return root
+
+
+def _attach(
+    stack: list[YamlMap | YamlList],
+    pending_key: list[str | None],
+    value: Any,
+    line: int,
+    column: int,
+    where: str,
+    root: Any,
+) -> Any:
+    """Put a finished value into its parent; return the document root once known."""
+    if not stack:
+        return value
+    parent = stack[-1]
+    if isinstance(parent, YamlList):
+        parent.marks[len(parent)] = (line, column)
+        parent.append(value)
+        return root
+    key = pending_key[-1]
+    if key is None:
+        if not isinstance(value, str):
+            raise _fail(where, "SR104", "mapping keys must be plain strings", line, column)
+        if value in parent:
+            first = parent.marks[value][0]
+            raise _fail(where, "SR006", f"key '{value}' repeats the key on line {first}", line, column)
+        parent.marks[value] = (line, column)
+        pending_key[-1] = value
+        return root
+    parent[key] = value
+    pending_key[-1] = None
+    return root
+
+
+def _scalar(raw: str, plain: bool) -> Any:
+    """Type a scalar: quoted ones stay strings; plain ones may be null, bool or number only."""
+    if not plain:
+        return raw
+    if raw in _NULLS:
+        return None
+    if raw in _BOOLS:
+        return _BOOLS[raw]
+    if _INT.match(raw):
+        return int(raw)
+    if _DECIMAL.match(raw):
+        return Decimal(raw)
+    return raw
+
+
+def _fail(where: str, code: str, message: str, line: int | None = None, column: int | None = None) -> KnowledgeFileError:
+    return KnowledgeFileError([Problem(code, message, where, line, column)])
+
+
+def read_document(path: Path) -> YamlMap:
+    """Read, decode and parse a knowledge file into located plain data."""
+    where = str(path)
+    return parse_yaml(decode(read_bytes(path), where), where)

@@ -1,0 +1,322 @@
+"""The knowledge model: frozen records and the knowledge base that holds them (no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Union
+
+if TYPE_CHECKING:
+    from srfacts.search import Hit
+
+TIERS = ("leading", "key", "featured", "other")
+QUALIFIERS = ("exact", "more_than", "at_least", "about")
+STATUSES = ("actual", "target", "derived")
+CLAIM_KINDS = ("award", "ranking", "record", "first", "policy", "project", "target", "event", "plan", "statement")
+ENTITY_KINDS = (
+    "company", "park", "institution", "programme", "slogan", "plan",
+    "policy", "project", "platform", "place", "event",
+)  # fmt: skip
+RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")
+
+_YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[0-9]{3})(?![0-9])")
+
+
+def period_years(period: str | None) -> tuple[int, ...]:
+    """Every year a period covers: "2022" -> (2022,), "2019-2021" -> (2019, 2020, 2021)."""
+    if not period:
+        return ()
+    years = [int(y) for y in _YEAR.findall(period)]
+    if len(years) == 2 and years[0] < years[1]:
+        return tuple(range(years[0], years[1] + 1))
+    return tuple(years)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy: Decimal to int or float, tuples to lists, records to mappings."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+class _Record:
+    """Shared behaviour of every record type."""
+
+    __slots__ = ()
+    TYPE: ClassVar[str] = ""
+    id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready mapping: ``id``, ``type``, then every field."""
+        out: dict[str, Any] = {"id": self.id, "type": self.TYPE}
+        for f in fields(self):  # type: ignore[arg-type]
+            if f.name != "id":
+                out[f.name] = plain(getattr(self, f.name))
+        return out
+
+    @property
+    def label(self) -> str:
+        """The Chinese name or text of the record."""
+        return str(getattr(self, "name", None) or getattr(self, "text", None) or getattr(self, "title", ""))
+
+    @property
+    def label_en(self) -> str:
+        """The English name or text of the record."""
+        return str(getattr(self, "name_en", None) or getattr(self, "text_en", None) or getattr(self, "title_en", ""))
+
+    def links(self) -> tuple[str, ...]:
+        """Ids this record refers to (industries, entities, metrics, inputs, source)."""
+        out: list[str] = []
+        for name in ("industries", "entities", "metrics"):
+            out.extend(getattr(self, name, ()))
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedNumber:
+    """A number in the source that no record captures on purpose, with the reason."""
+
+    context: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as a JSON-ready mapping."""
+        return {"context": self.context, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """Where the text ranks a figure: 列全省第二 -> scope 江西省, position 2."""
+
+    scope: str
+    scope_en: str
+    position: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rank as a JSON-ready mapping."""
+        return {"scope": self.scope, "scope_en": self.scope_en, "position": self.position}
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """How a derived figure is computed from stated ones."""
+
+    formula: str
+    inputs: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The derivation as a JSON-ready mapping."""
+        return {"formula": self.formula, "inputs": dict(self.inputs)}
+
+
+@dataclass(frozen=True, slots=True)
+class Source(_Record):
+    """A source text every record's quote comes from."""
+
+    TYPE: ClassVar[str] = "source"
+    id: str
+    title: str
+    title_en: str
+    authors: tuple[str, ...]
+    published: str
+    file: str
+    sha256: str
+    authors_en: tuple[str, ...] = ()
+    uncaptured_numbers: tuple[AllowedNumber, ...] = ()
+    note: str | None = None
+
+    def links(self) -> tuple[str, ...]:
+        """Sources refer to nothing."""
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Industry(_Record):
+    """An industry of the 2+4+N system (or one the source names beside it)."""
+
+    TYPE: ClassVar[str] = "industry"
+    id: str
+    name: str
+    name_en: str
+    tier: str
+    source: str
+    quote: str
+    cluster: bool = False
+    aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metric(_Record):
+    """A figure: value as written, unit, qualifier, period, scope and provenance."""
+
+    TYPE: ClassVar[str] = "metric"
+    id: str
+    name: str
+    name_en: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    status: str
+    scope: str
+    scope_en: str
+    source: str | None
+    quote: str | None
+    base_value: Decimal
+    base_unit: str
+    period: str | None = None
+    rank: Rank | None = None
+    industries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    derivation: Derivation | None = None
+    note: str | None = None
+
+    def links(self) -> tuple[str, ...]:
+        """Linked industries and entities, and a derived figure's inputs."""
+        inputs = tuple(self.derivation.inputs.values()) if self.derivation else ()
+        return self.industries + self.entities + inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Claim(_Record):
+    """A qualitative statement: award, ranking, record, first, policy, target ..."""
+
+    TYPE: ClassVar[str] = "claim"
+    id: str
+    kind: str
+    text: str
+    text_en: str
+    source: str
+    quote: str
+    period: str | None = None
+    industries: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity(_Record):
+    """A company, park, institution, programme, plan, policy, slogan ..."""
+
+    TYPE: ClassVar[str] = "entity"
+    id: str
+    kind: str
+    name: str
+    name_en: str
+    source: str
+    quote: str
+    aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    note: str | None = None
+
+
+Record = Union[Source, Industry, Metric, Claim, Entity]
+
+
+def record_years(record: Record) -> tuple[int, ...]:
+    """The years a record refers to (empty when it names none)."""
+    return period_years(getattr(record, "period", None))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every record of a knowledge file, with lookups and filters."""
+
+    path: str
+    schema_version: int
+    source_records: tuple[Source, ...]
+    industry_records: tuple[Industry, ...]
+    metric_records: tuple[Metric, ...]
+    claim_records: tuple[Claim, ...]
+    entity_records: tuple[Entity, ...]
+    by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
+    linked_from: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Record] = {r.id: r for r in self.all_records()}
+        backlinks: dict[str, list[str]] = {}
+        for record in by_id.values():
+            for target in record.links():
+                backlinks.setdefault(target, []).append(record.id)
+            if isinstance(record, Industry):
+                for entity in record.entities:
+                    backlinks.setdefault(entity, []).append(record.id)
+        object.__setattr__(self, "by_id", by_id)
+        object.__setattr__(self, "linked_from", {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()})
+
+    def all_records(self) -> tuple[Record, ...]:
+        """Every record, in file order: sources, industries, metrics, claims, entities."""
+        return (
+            self.source_records + self.industry_records + self.metric_records + self.claim_records + self.entity_records
+        )
+
+    def get(self, record_id: str) -> Record | None:
+        """The record with this id, or None."""
+        return self.by_id.get(record_id)
+
+    def related(self, record: Record) -> tuple[Record, ...]:
+        """Records this one links to, then records that link to it."""
+        ids = list(record.links()) + list(self.linked_from.get(record.id, ()))
+        if isinstance(record, Industry):
+            ids = list(record.entities) + ids
+        seen = dict.fromkeys(i for i in ids if i != record.id and i in self.by_id)
+        return tuple(self.by_id[i] for i in seen)
+
+    def sources(self) -> tuple[Source, ...]:
+        """Every source."""
+        return self.source_records
+
+    def industries(self, tier: str | None = None, cluster: bool | None = None) -> tuple[Industry, ...]:
+        """Industries, optionally of one tier or only the 千亿级 clusters."""
+        return tuple(
+            r
+            for r in self.industry_records
+            if (tier is None or r.tier == tier) and (cluster is None or r.cluster == cluster)
+        )
+
+    def metrics(
+        self, industry: str | None = None, year: int | None = None, status: str | None = None
+    ) -> tuple[Metric, ...]:
+        """Metrics, optionally of one industry, year or status (actual, target, derived)."""
+        return tuple(
+            r
+            for r in self.metric_records
+            if _linked(r, industry) and _in_year(r, year) and (status is None or r.status == status)
+        )
+
+    def claims(self, kind: str | None = None, industry: str | None = None, year: int | None = None) -> tuple[Claim, ...]:
+        """Claims, optionally of one kind, industry or year."""
+        return tuple(
+            r
+            for r in self.claim_records
+            if (kind is None or r.kind == kind) and _linked(r, industry) and _in_year(r, year)
+        )
+
+    def entities(self, kind: str | None = None, industry: str | None = None) -> tuple[Entity, ...]:
+        """Entities, optionally of one kind or industry."""
+        return tuple(r for r in self.entity_records if (kind is None or r.kind == kind) and _linked(r, industry))
+
+    def search(self, query: str, **filters: Any) -> list[Hit]:
+        """Search every record (see ``srfacts.search``)."""
+        from srfacts.search import search
+
+        return search(self, query, **filters)
+
+
+def _linked(record: Record, industry: str | None) -> bool:
+    return industry is None or industry in getattr(record, "industries", ())
+
+
+def _in_year(record: Record, year: int | None) -> bool:
+    return year is None or year in record_years(record)

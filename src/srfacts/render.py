@@ -1,0 +1,342 @@
+"""Turn rows of records into text: a Rich table, JSON, JSON Lines, CSV, TSV or Markdown.
+
+Nothing here reads files or decides exit codes; Rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
+
+# Characters that a terminal may act on or that hide or reorder text: C0 and C1 controls,
+# DEL, bidi embeddings, overrides and isolates, zero-width characters, line separators.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a flat rendering: the field it shows and its header."""
+
+    key: str
+    header: str
+
+
+def neutralise(text: str) -> str:
+    """Show control, bidi and zero-width characters as visible escapes (ESC -> \\x1b)."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _UNSAFE.sub(escape, text)
+    return "".join(_safe_char(c) for c in text) if _has_other_format_chars(text) else text
+
+
+def _has_other_format_chars(text: str) -> bool:
+    return not text.isascii() and any(unicodedata.category(c) in ("Cf", "Co", "Cs") for c in text)
+
+
+def _safe_char(char: str) -> str:
+    return f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cf", "Co", "Cs") else char
+
+
+def cell(value: Any) -> str:
+    """A field value as flat text: lists joined with '; ', nothing as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+NESTED_FIELDS = {"rank": ("scope", "scope_en", "position"), "derivation": ("formula", "inputs")}
+
+
+def flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """Nested fields folded into the keys, present even when empty: rank -> rank_scope, rank_position."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in NESTED_FIELDS:
+            for sub in NESTED_FIELDS[key]:
+                out[f"{key}_{sub}"] = value.get(sub) if isinstance(value, dict) else None
+        else:
+            out[key] = value
+    return out
+
+
+def to_json(data: Any) -> str:
+    """Indented UTF-8 JSON; characters a terminal could act on are written as \\u escapes."""
+    return _json_escape(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
+    """One compact JSON object a line."""
+    return "".join(_json_escape(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in rows)
+
+
+def _json_escape(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _columns_for(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None) -> list[Column]:
+    if columns:
+        return list(columns)
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    return [Column(k, k) for k in keys]
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None = None, *, safe: bool = False) -> str:
+    """RFC 4180 CSV with a header of field names; ``safe`` neutralises controls (for a terminal)."""
+    flat = [flatten(r) for r in rows]
+    cols = _columns_for(flat, columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.key for c in cols])
+    for row in flat:
+        values = [cell(row.get(c.key)) for c in cols]
+        writer.writerow([neutralise(v) for v in values] if safe else values)
+    return buffer.getvalue()
+
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def tsv_escape(value: str) -> str:
+    """Backslash-escape a TSV field so it stays on one line and in one column (reversible)."""
+    value = "".join(_TSV_ESCAPES.get(c, c) for c in value)
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value)
+
+
+def tsv_unescape(value: str) -> str:
+    """Undo ``tsv_escape``."""
+    names = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+    def back(match: re.Match[str]) -> str:
+        token = match.group(1)
+        if token in names:
+            return names[token]
+        return chr(int(token[1:], 16))
+
+    return re.sub(r"\\(\\|t|n|r|x[0-9a-f]{2}|u[0-9a-f]{4})", back, value)
+
+
+def to_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None = None) -> str:
+    """Tab-separated lines with a header of field names; fields backslash-escaped."""
+    flat = [flatten(r) for r in rows]
+    cols = _columns_for(flat, columns)
+    lines = ["\t".join(c.key for c in cols)]
+    lines += ["\t".join(tsv_escape(cell(row.get(c.key))) for c in cols) for row in flat]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """A GitHub Markdown table with neutralised cells."""
+
+    def md(value: Any) -> str:
+        return neutralise(cell(value)).replace("|", "\\|") or " "
+
+    lines = ["| " + " | ".join(c.header for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(md(row.get(c.key)) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    group_by: str | None = None,
+    highlight: dict[tuple[int, str], list[tuple[int, int]]] | None = None,
+) -> str:
+    """A Rich table as text. Every cell is a ``Text`` (never markup) with controls neutralised.
+
+    ``width`` None means unlimited (piped): no value is cut or wrapped. ``highlight`` maps a
+    column key to spans to emphasise in every row's cell of that column (search matches).
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(neutralise(title)) if title else None,
+        box=box.SIMPLE_HEAD if color else box.ASCII2,
+        header_style="bold" if color else "",
+        title_style="bold" if color else "",
+        show_edge=False,
+        pad_edge=False,
+    )
+    for column in columns:
+        table.add_column(Text(column.header), overflow="fold", no_wrap=width is None)
+    previous: Any = object()
+    for index, row in enumerate(rows):
+        if group_by and index and row.get(group_by) != previous:
+            table.add_section()
+        previous = row.get(group_by) if group_by else None
+        cells = []
+        for column in columns:
+            text = Text(neutralise(cell(row.get(column.key))))
+            spans = (highlight or {}).get((index, column.key), [])
+            for start, end in spans:
+                text.stylize("bold reverse" if color else "", start, end)
+            cells.append(text)
+        table.add_row(*cells)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or 100_000,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+    console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+QUALIFIER_MARKS = {"exact": "", "more_than": ">", "at_least": "≥", "about": "≈"}
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "source": (Column("id", "id"), Column("title", "title"), Column("authors", "authors"),
+               Column("published", "published"), Column("file", "file")),
+    "industry": (Column("tier", "tier"), Column("id", "id"), Column("name", "name"), Column("name_en", "name_en"),
+                 Column("cluster", "千亿级 cluster"), Column("aliases", "aliases")),
+    "metric": (Column("id", "id"), Column("name", "name"), Column("figure", "figure"), Column("period", "period"),
+               Column("scope", "scope"), Column("rank", "rank"), Column("status", "status")),
+    "claim": (Column("id", "id"), Column("kind", "kind"), Column("period", "period"), Column("text", "text")),
+    "entity": (Column("id", "id"), Column("kind", "kind"), Column("name", "name"), Column("name_en", "name_en")),
+}  # fmt: skip
+
+
+def figure(row: dict[str, Any]) -> str:
+    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元."""
+    return f"{QUALIFIER_MARKS.get(row.get('qualifier') or 'exact', '')}{row.get('value')} {row.get('unit')}"
+
+
+def display_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A record mapping with the human forms a table shows (figure, rank, cluster)."""
+    shown = dict(row)
+    if row.get("type") == "metric":
+        shown["figure"] = figure(row)
+        rank = row.get("rank")
+        shown["rank"] = f"{rank['scope']} #{rank['position']}" if rank else ""
+    if row.get("type") == "industry":
+        shown["cluster"] = "千亿级" if row.get("cluster") else ""
+    return shown
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+    group_by: str | None = None,
+) -> str:
+    """Render a listing in one of ``FORMATS``: JSON formats carry every field, the others ``columns``."""
+    if fmt == "json":
+        return to_json(list(rows))
+    if fmt == "jsonl":
+        return to_jsonl(rows)
+    if fmt == "csv":
+        return to_csv(rows, safe=tty)
+    if fmt == "tsv":
+        return to_tsv(rows)
+    shown = [display_row(r) for r in rows]
+    if fmt == "markdown":
+        return to_markdown(shown, columns)
+    return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by)
+
+
+HIT_COLUMNS = (
+    Column("type", "type"),
+    Column("id", "id"),
+    Column("label", "name / text"),
+    Column("detail", "detail"),
+    Column("matched", "matched"),
+)
+_LABEL_FIELDS = ("name", "text", "title")
+
+
+def _detail(row: dict[str, Any]) -> str:
+    if row.get("type") == "metric":
+        period = f" ({row['period']})" if row.get("period") else ""
+        return figure(row) + period
+    return str(row.get("kind") or row.get("tier") or row.get("published") or "")
+
+
+def hits_view(hits: Sequence[Any], fmt: str) -> tuple[list[dict[str, Any]], tuple[Column, ...], dict[tuple[int, str], list[tuple[int, int]]]]:
+    """Search hits as rows for ``fmt``: full records for JSON, a summary otherwise, plus table highlights."""
+    if fmt in ("json", "jsonl"):
+        return [h.to_dict() for h in hits], HIT_COLUMNS, {}
+    rows: list[dict[str, Any]] = []
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for index, hit in enumerate(hits):
+        record = hit.record.to_dict()
+        label = hit.record.label
+        matched = [m for m in hit.matches if m.field not in _LABEL_FIELDS]
+        rows.append(
+            {
+                "type": hit.record.TYPE,
+                "id": hit.record.id,
+                "score": hit.score,
+                "label": label,
+                "label_en": hit.record.label_en,
+                "detail": _detail(record),
+                "matched": "; ".join(f"{m.field}: {m.text}" for m in matched),
+            }
+        )
+        spans[(index, "label")] = [(m.start, m.end) for m in hit.matches if m.field in _LABEL_FIELDS]
+    return rows, HIT_COLUMNS, spans
+
+
+_VIEW_SKIP = ("related", "context")
+
+
+def record_view(shown: dict[str, Any], fmt: str, *, color: bool = False, width: int | None = None, tty: bool = False) -> str:
+    """One record in full: JSON object, one JSONL/CSV/TSV row, or field/value tables."""
+    if fmt == "json":
+        return to_json(shown)
+    if fmt == "jsonl":
+        return to_jsonl([shown])
+    flat = {k: v for k, v in shown.items() if k != "related"}
+    flat["related"] = [r["id"] for r in shown.get("related", [])]
+    if fmt == "csv":
+        return to_csv([flat], safe=tty)
+    if fmt == "tsv":
+        return to_tsv([flat])
+    fields = [{"field": k, "value": cell(v)} for k, v in flatten(shown).items() if k not in _VIEW_SKIP and v not in (None, [], "")]
+    related = [{"id": r["id"], "type": r["type"], "label": r["label"]} for r in shown.get("related", [])]
+    pair = (Column("field", "field"), Column("value", "value"))
+    linked = (Column("id", "id"), Column("type", "type"), Column("label", "name / text"))
+    if fmt == "markdown":
+        out = to_markdown(fields, pair)
+        return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
+    out = to_table(fields, pair, title=f"{shown['type']} {shown['id']}", color=color, width=width)
+    if related:
+        out += "\n" + to_table(related, linked, title="related", color=color, width=width)
+    return out

@@ -1,0 +1,465 @@
+"""Check located YAML data against the knowledge model and build the knowledge base.
+
+Every problem found is collected with a stable code (see ``errors.CODES``), the record id
+and field, and the line and column in the file; nothing is built unless there are none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from srfacts.errors import KnowledgeFileError, Problem
+from srfacts.formula import FormulaError, evaluate
+from srfacts.load import YamlList, YamlMap
+from srfacts.model import (
+    CLAIM_KINDS,
+    ENTITY_KINDS,
+    QUALIFIERS,
+    TIERS,
+    AllowedNumber,
+    Claim,
+    Derivation,
+    Entity,
+    Industry,
+    KnowledgeBase,
+    Metric,
+    Rank,
+
+    Source,
+)
+from srfacts.units import UNITS, to_base
+
+SCHEMA_VERSION = 1
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+SECTIONS = ("sources", "industries", "metrics", "claims", "entities", "derived")
+TOP_LEVEL = ("schema_version",) + SECTIONS
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record type: its kind, whether it is required, and its choices."""
+
+    kind: str  # str, strs, bool, number, period, rank, unit, qualifier, choice, refs, allow, inputs
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    target: str = ""  # the section a reference points into
+
+
+_PROVENANCE = {"source": Field("ref", True, target="sources"), "quote": Field("str", True), "note": Field("str")}
+
+FIELDS: dict[str, dict[str, Field]] = {
+    "sources": {
+        "id": Field("id", True),
+        "title": Field("str", True),
+        "title_en": Field("str", True),
+        "authors": Field("strs", True),
+        "authors_en": Field("strs"),
+        "published": Field("period", True),
+        "file": Field("str", True),
+        "sha256": Field("sha256", True),
+        "uncaptured_numbers": Field("allow"),
+        "note": Field("str"),
+    },
+    "industries": {
+        "id": Field("id", True),
+        "name": Field("str", True),
+        "name_en": Field("str", True),
+        "tier": Field("choice", True, TIERS),
+        "cluster": Field("bool"),
+        "aliases": Field("strs"),
+        "aliases_en": Field("strs"),
+        "entities": Field("refs", target="entities"),
+        **_PROVENANCE,
+    },
+    "metrics": {
+        "id": Field("id", True),
+        "name": Field("str", True),
+        "name_en": Field("str", True),
+        "value": Field("number", True),
+        "unit": Field("unit", True),
+        "qualifier": Field("qualifier", True),
+        "status": Field("choice", True, ("actual", "target")),
+        "period": Field("period"),
+        "scope": Field("str", True),
+        "scope_en": Field("str", True),
+        "rank": Field("rank"),
+        "industries": Field("refs", target="industries"),
+        "entities": Field("refs", target="entities"),
+        **_PROVENANCE,
+    },
+    "claims": {
+        "id": Field("id", True),
+        "kind": Field("choice", True, CLAIM_KINDS),
+        "text": Field("str", True),
+        "text_en": Field("str", True),
+        "period": Field("period"),
+        "industries": Field("refs", target="industries"),
+        "entities": Field("refs", target="entities"),
+        "metrics": Field("refs", target="metrics"),
+        **_PROVENANCE,
+    },
+    "entities": {
+        "id": Field("id", True),
+        "kind": Field("choice", True, ENTITY_KINDS),
+        "name": Field("str", True),
+        "name_en": Field("str", True),
+        "aliases": Field("strs"),
+        "aliases_en": Field("strs"),
+        "industries": Field("refs", target="industries"),
+        **_PROVENANCE,
+    },
+    "derived": {
+        "id": Field("id", True),
+        "name": Field("str", True),
+        "name_en": Field("str", True),
+        "formula": Field("str", True),
+        "inputs": Field("inputs", True),
+        "unit": Field("unit", True),
+        "period": Field("period"),
+        "scope": Field("str", True),
+        "scope_en": Field("str", True),
+        "industries": Field("refs", target="industries"),
+        "note": Field("str"),
+    },
+}
+
+
+
+class _Checker:
+    """Collects problems while turning located YAML into typed field values."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(
+        self, code: str, message: str, at: tuple[int, int] | None, record_id: str | None = None, field: str | None = None
+    ) -> None:
+        line, column = at if at else (None, None)
+        self.problems.append(Problem(code, message, self.path, line, column, record_id, field))
+
+    def value(self, name: str, spec: Field, raw: Any, at: tuple[int, int], rid: str | None) -> Any:
+        """Check one field's raw value and return it typed (None when it is wrong)."""
+        check = _CONVERTERS[spec.kind]
+        try:
+            return check(raw, spec)
+        except _Wrong as wrong:
+            self.add(wrong.code, str(wrong), at, rid, name)
+            return None
+
+
+class _Wrong(Exception):
+    def __init__(self, message: str, code: str = "SR104") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _describe(raw: Any) -> str:
+    if isinstance(raw, YamlMap):
+        return "a mapping"
+    if isinstance(raw, YamlList):
+        return "a list"
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return f"the boolean {str(raw).lower()}"
+    if isinstance(raw, int | Decimal):
+        return f"the number {raw}"
+    return f"the text '{raw}'"
+
+
+def _str(raw: Any, spec: Field) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise _Wrong(f"must be a non-empty text, found {_describe(raw)}")
+    return raw
+
+
+def _strs(raw: Any, spec: Field) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        raise _Wrong(f"must be a list of texts, found {_describe(raw)}")
+    return tuple(raw)
+
+
+def _id(raw: Any, spec: Field) -> str:
+    text = _str(raw, spec)
+    if not ID_PATTERN.match(text):
+        raise _Wrong(f"'{text}' is not kebab-case ASCII (like above-size-enterprises-2022)", "SR105")
+    return text
+
+
+def _bool(raw: Any, spec: Field) -> bool:
+    if not isinstance(raw, bool):
+        raise _Wrong(f"must be true or false, found {_describe(raw)}")
+    return raw
+
+
+def _number(raw: Any, spec: Field) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+        raise _Wrong(f"must be a number, found {_describe(raw)}")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise _Wrong(f"must be a finite number, found {raw}") from None
+    if not number.is_finite():
+        raise _Wrong(f"must be a finite number, found {raw}")
+    return number
+
+
+def _period(raw: Any, spec: Field) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise _Wrong(f"must be a year or period such as \"2022\", found {_describe(raw)}")
+    return _str(str(raw), spec)
+
+
+def _sha256(raw: Any, spec: Field) -> str:
+    text = _str(raw, spec)
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        raise _Wrong("must be 64 lowercase hexadecimal digits")
+    return text
+
+
+def _choice(raw: Any, spec: Field) -> str:
+    text = _str(raw, spec)
+    if text not in spec.choices:
+        raise _Wrong(f"'{text}' is not one of {', '.join(spec.choices)}{_did_you_mean(text, spec.choices)}", "SR110")
+    return text
+
+
+def _unit(raw: Any, spec: Field) -> str:
+    text = _str(raw, spec)
+    if text not in UNITS:
+        raise _Wrong(f"unknown unit '{text}'{_did_you_mean(text, UNITS)}; the unit table has {' '.join(UNITS)}", "SR108")
+    return text
+
+
+def _qualifier(raw: Any, spec: Field) -> str:
+    text = _str(raw, spec)
+    if text not in QUALIFIERS:
+        raise _Wrong(f"unknown qualifier '{text}'; use one of {', '.join(QUALIFIERS)}", "SR109")
+    return text
+
+
+def _rank(raw: Any, spec: Field) -> Rank:
+    if not isinstance(raw, dict) or set(raw) - {"scope", "scope_en", "position"}:
+        raise _Wrong("must be a mapping of scope, scope_en and position")
+    position = raw.get("position")
+    if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+        raise _Wrong(f"rank position must be a whole number from 1, found {_describe(position)}")
+    scope, scope_en = raw.get("scope"), raw.get("scope_en")
+    if not isinstance(scope, str) or not isinstance(scope_en, str):
+        raise _Wrong("rank needs scope and scope_en texts")
+    return Rank(scope, scope_en, position)
+
+
+def _refs(raw: Any, spec: Field) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise _Wrong(f"must be a list of ids, found {_describe(raw)}")
+    return tuple(raw)
+
+
+def _ref(raw: Any, spec: Field) -> str:
+    return _str(raw, spec)
+
+
+def _allow(raw: Any, spec: Field) -> tuple[AllowedNumber, ...]:
+    if not isinstance(raw, list):
+        raise _Wrong(f"must be a list of {{context, reason}}, found {_describe(raw)}")
+    out = []
+    for item in raw:
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"context", "reason"}
+            or not all(isinstance(v, str) and v for v in item.values())
+        ):
+            raise _Wrong("each entry needs exactly a context and a reason text")
+        out.append(AllowedNumber(item["context"], item["reason"]))
+    return tuple(out)
+
+
+def _inputs(raw: Any, spec: Field) -> dict[str, str]:
+    if not isinstance(raw, dict) or not raw or not all(isinstance(v, str) for v in raw.values()):
+        raise _Wrong("must map each formula name to a metric id")
+    return dict(raw)
+
+
+_CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
+    "id": _id,
+    "str": _str,
+    "strs": _strs,
+    "bool": _bool,
+    "number": _number,
+    "period": _period,
+    "sha256": _sha256,
+    "choice": _choice,
+    "unit": _unit,
+    "qualifier": _qualifier,
+    "rank": _rank,
+    "refs": _refs,
+    "ref": _ref,
+    "allow": _allow,
+    "inputs": _inputs,
+}
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def build(tree: YamlMap, path: str) -> KnowledgeBase:
+    """Check every rule and build the knowledge base, or raise with every problem found."""
+    check = _Checker(path)
+    version = tree.get("schema_version")
+    if version != SCHEMA_VERSION:
+        found = "missing" if "schema_version" not in tree else f"{version!r} is not supported"
+        check.add("SR101", f"schema_version {found}; this srfacts reads {SCHEMA_VERSION}", tree.marks.get("schema_version"))
+    for key in tree:
+        if key not in TOP_LEVEL:
+            check.add("SR102", f"unknown top-level key '{key}'{_did_you_mean(key, TOP_LEVEL)}", tree.marks[key])
+
+    rows: dict[str, list[tuple[dict[str, Any], YamlMap]]] = {}
+    for section in SECTIONS:
+        raw = tree.get(section)
+        if raw is None:
+            if section in ("sources", "industries"):
+                check.add("SR103", f"section '{section}' is missing or empty", tree.marks.get(section, (1, 1)))
+            rows[section] = []
+            continue
+        if not isinstance(raw, YamlList):
+            check.add("SR104", f"section '{section}' must be a list, found {_describe(raw)}", tree.marks[section])
+            rows[section] = []
+            continue
+        rows[section] = [row for row in (_read_record(check, section, item, raw.marks[i]) for i, item in enumerate(raw)) if row]
+
+    _check_ids_and_references(check, rows)
+    records = None if check.problems else _construct(check, rows)
+    if check.problems or records is None:
+        raise KnowledgeFileError(check.problems)
+    return KnowledgeBase(path, SCHEMA_VERSION, *records)
+
+
+def _read_record(
+    check: _Checker, section: str, item: Any, at: tuple[int, int]
+) -> tuple[dict[str, Any], YamlMap] | None:
+    if not isinstance(item, YamlMap):
+        check.add("SR104", f"each entry of '{section}' must be a mapping, found {_describe(item)}", at)
+        return None
+    spec = FIELDS[section]
+    rid = item.get("id") if isinstance(item.get("id"), str) else None
+    values: dict[str, Any] = {}
+    ok = True
+    for name, raw in item.items():
+        if name not in spec:
+            check.add("SR102", f"unknown field '{name}'{_did_you_mean(name, spec)}", item.marks[name], rid, name)
+            ok = False
+            continue
+        value = check.value(name, spec[name], raw, item.marks[name], rid)
+        ok = ok and value is not None
+        values[name] = value
+    for name, field in spec.items():
+        if field.required and name not in item:
+            check.add("SR103", f"required field '{name}' is missing", (item.line, item.column), rid, name)
+            ok = False
+    return (values, item) if ok or rid else None
+
+
+def _check_ids_and_references(check: _Checker, rows: dict[str, list[tuple[dict[str, Any], YamlMap]]]) -> None:
+    section_of: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for section, entries in rows.items():
+        for values, item in entries:
+            rid = values.get("id")
+            if not rid:
+                continue
+            if rid in section_of:
+                check.add("SR106", f"id '{rid}' is also used on line {first_line[rid]}", item.marks["id"], rid, "id")
+                continue
+            section_of[rid] = "metrics" if section == "derived" else section
+            first_line[rid] = item.marks["id"][0]
+    for section, entries in rows.items():
+        for values, item in entries:
+            rid = values.get("id")
+            for name, field in FIELDS[section].items():
+                wanted = values.get(name)
+                if field.kind in ("ref", "refs") and wanted is not None:
+                    for target in (wanted,) if field.kind == "ref" else wanted:
+                        _check_reference(check, section_of, target, field.target, item.marks[name], rid, name)
+                if field.kind == "inputs" and wanted is not None:
+                    for target in wanted.values():
+                        _check_reference(check, section_of, target, "metrics", item.marks[name], rid, name)
+
+
+def _check_reference(
+    check: _Checker,
+    section_of: dict[str, str],
+    target: str,
+    wanted_section: str,
+    at: tuple[int, int],
+    rid: str | None,
+    name: str,
+) -> None:
+    found = section_of.get(target)
+    if found == wanted_section:
+        return
+    if found is None:
+        candidates = [i for i, s in section_of.items() if s == wanted_section]
+        check.add("SR107", f"'{target}' is no {wanted_section[:-1]} id{_did_you_mean(target, candidates)}", at, rid, name)
+    else:
+        check.add("SR107", f"'{target}' is in {found}, not in {wanted_section}", at, rid, name)
+
+
+def _construct(
+    check: _Checker, rows: dict[str, list[tuple[dict[str, Any], YamlMap]]]
+) -> tuple[tuple[Source, ...], tuple[Industry, ...], tuple[Metric, ...], tuple[Claim, ...], tuple[Entity, ...]] | None:
+    sources = tuple(Source(**values) for values, _ in rows["sources"])
+    industries = tuple(Industry(**values) for values, _ in rows["industries"])
+    metrics: list[Metric] = []
+    for values, _ in rows["metrics"]:
+        base_value, base_unit = to_base(values["value"], values["unit"])
+        metrics.append(Metric(base_value=base_value, base_unit=base_unit, **values))
+    stated = {m.id: m for m in metrics}
+    for values, item in rows["derived"]:
+        derived = _derive(check, values, item, stated)
+        if derived:
+            metrics.append(derived)
+    claims = tuple(Claim(**values) for values, _ in rows["claims"])
+    entities = tuple(Entity(**values) for values, _ in rows["entities"])
+    if check.problems:
+        return None
+    return sources, industries, tuple(metrics), claims, entities
+
+
+def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict[str, Metric]) -> Metric | None:
+    """Compute a derived figure from the stated ones it names; it is marked derived."""
+    inputs: dict[str, str] = values.pop("inputs")
+    formula: str = values.pop("formula")
+    missing = [i for i in inputs.values() if i not in stated]
+    if missing:
+        check.add("SR111", f"inputs must be stated metrics, not {', '.join(missing)}", item.marks["inputs"], values["id"], "inputs")
+        return None
+    try:
+        exact = evaluate(formula, {name: stated[mid].value for name, mid in inputs.items()})
+    except FormulaError as exc:
+        check.add("SR111", str(exc), item.marks["formula"], values["id"], "formula")
+        return None
+    places = max(-min(0, int(stated[mid].value.as_tuple().exponent)) for mid in inputs.values())
+    value = exact.quantize(Decimal(1).scaleb(-places))
+    base_value, base_unit = to_base(value, values["unit"])
+    return Metric(
+        value=value,
+        qualifier="about",
+        status="derived",
+        source=None,
+        quote=None,
+        base_value=base_value,
+        base_unit=base_unit,
+        derivation=Derivation(formula, inputs),
+        **values,
+    )
+
+
