@@ -287,6 +287,8 @@ def _inputs(raw: Any, spec: Field) -> dict[str, str]:
     return dict(raw)
 
 
+_SINGULAR = {"sources": "source", "industries": "industry", "metrics": "metric", "claims": "claim", "entities": "entity"}
+
 _CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
     "id": _id,
     "str": _str,
@@ -408,7 +410,8 @@ def _check_reference(
         return
     if found is None:
         candidates = [i for i, s in section_of.items() if s == wanted_section]
-        check.add("SR107", f"'{target}' is no {wanted_section[:-1]} id{_did_you_mean(target, candidates)}", at, rid, name)
+        singular = _SINGULAR[wanted_section]
+        check.add("SR107", f"'{target}' is no {singular} id{_did_you_mean(target, candidates)}", at, rid, name)
     else:
         check.add("SR107", f"'{target}' is in {found}, not in {wanted_section}", at, rid, name)
 
