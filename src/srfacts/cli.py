@@ -76,9 +76,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
 IndustryOption = Annotated[
@@ -354,15 +352,28 @@ def show(
 
 
 def _shown(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
+    from srfacts.verify import quote_context
+
     out = record.to_dict()
-    out["related"] = [{"id": r.id, "type": r.TYPE, "label": r.label, "label_en": r.label_en} for r in kb.related(record)]
+    out["context"] = quote_context(kb, record)
+    out["related"] = [
+        {"id": r.id, "type": r.TYPE, "label": r.label, "label_en": r.label_en} for r in kb.related(record)
+    ]
     return out
 
 
-@app.command(epilog="Examples: srfacts validate | srfacts validate my-facts.yaml --format json")
+@app.command(
+    epilog="Examples: srfacts validate | srfacts validate my-facts.yaml --source ../shared/source --format json"
+)
 def validate(
     ctx: typer.Context,
     path: Annotated[str | None, typer.Argument(help="Knowledge file to check (default: the one in use).")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", metavar="FILE|DIR", help="Also prove every record against the source text (file or folder)."
+        ),
+    ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
 ) -> None:
     """Check a knowledge file; print one `file:line: CODE message` line per problem."""
@@ -372,8 +383,12 @@ def validate(
     target = path or (ctx.obj.get("data") if ctx.obj else None)
     try:
         kb = load(target)
-        problems = []
         where = kb.path
+        problems = []
+        if source is not None:
+            from srfacts.verify import check_sources
+
+            problems = check_sources(kb, source)
     except KnowledgeFileError as error:
         problems = error.problems
         where = problems[0].path if problems else str(target)
@@ -384,7 +399,31 @@ def validate(
     if problems:
         _warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
         raise typer.Exit(int(ExitStatus.INVALID_DATA))
-    _warn(f"{where}: valid ({len(kb.all_records())} records)")
+    checked = " and faithful to its source" if source is not None else ""
+    _warn(f"{where}: valid{checked} ({len(kb.all_records())} records)")
+
+
+@app.command(epilog="Example: srfacts timeline --year 2022 --json")
+def timeline(
+    ctx: typer.Context,
+    year: YearOption = None,
+    record_type: Annotated[str | None, typer.Option("--type", help="Only metric or claim.")] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+) -> None:
+    """Dated awards, events, figures and targets in time order."""
+    from srfacts.render import TIMELINE_COLUMNS, render
+    from srfacts.timeline import timeline as entries
+
+    kb = _knowledge(ctx)
+    chosen = _choice(record_type, ("metric", "claim"), "type")
+    rows = [e.to_dict() for e in entries(kb, year=year, record_type=chosen)][:limit]
+    output = _fmt(fmt, as_json)
+    if rows or output == "json":
+        _emit(render(rows, output, TIMELINE_COLUMNS, color=_use_color(), width=_width(), tty=_is_tty()))
+    if not rows:
+        raise NotFoundError("no dated record matches")
 
 
 def main() -> NoReturn:

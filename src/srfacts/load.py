@@ -28,7 +28,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 class YamlMap(dict[str, Any]):
     """A mapping that remembers the line and column of itself and of each key."""
 
-    __slots__ = ("line", "column", "marks")
+    __slots__ = ("column", "line", "marks")
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
@@ -40,7 +40,7 @@ class YamlMap(dict[str, Any]):
 class YamlList(list[Any]):
     """A list that remembers the line and column of itself and of each item."""
 
-    __slots__ = ("line", "column", "marks")
+    __slots__ = ("column", "line", "marks")
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
@@ -126,43 +126,43 @@ def parse_yaml(text: str, where: str) -> YamlMap:
     documents = 0
     try:
         for event in yaml.parse(text, Loader=loader):
-            kind = type(event).__name__
-            if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
+            if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
                 continue
             mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            if kind == "DocumentStartEvent":
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise _fail(where, "SR010", "several YAML documents in one file", line, column)
                 continue
-            if kind == "AliasEvent":
+            if isinstance(event, yaml.AliasEvent):
                 raise _fail(where, "SR007", f"alias *{event.anchor} refused", line, column)
-            if getattr(event, "anchor", None):
-                raise _fail(where, "SR007", f"anchor &{event.anchor} refused", line, column)
-            if getattr(event, "tag", None) is not None:
-                raise _fail(where, "SR008", f"tag {event.tag} refused", line, column)
-            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+            if isinstance(event, yaml.CollectionEndEvent):
                 done = stack.pop()
                 pending_key.pop()
                 root = _attach(stack, pending_key, done, done.line, done.column, where, root)
                 continue
-            if kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+            assert isinstance(event, yaml.NodeEvent)
+            if event.anchor:
+                raise _fail(where, "SR007", f"anchor &{event.anchor} refused", line, column)
+            if getattr(event, "tag", None) is not None:
+                raise _fail(where, "SR008", f"tag {getattr(event, 'tag', '')} refused", line, column)
+            if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= depth_cap:
-                    raise _fail(
-                        where, "SR009", f"nesting deeper than {depth_cap} (SRFACTS_MAX_DEPTH)", line, column
-                    )
-                stack.append(YamlMap(line, column) if kind == "MappingStartEvent" else YamlList(line, column))
+                    raise _fail(where, "SR009", f"nesting deeper than {depth_cap} (SRFACTS_MAX_DEPTH)", line, column)
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                stack.append(YamlMap(line, column) if is_map else YamlList(line, column))
                 pending_key.append(None)
                 continue
+            assert isinstance(event, yaml.ScalarEvent)
             value = _scalar(event.value, plain=bool(event.implicit[0]))
             root = _attach(stack, pending_key, value, line, column, where, root)
     except yaml.MarkedYAMLError as exc:
-        problem_mark = exc.problem_mark or exc.context_mark
-        line = problem_mark.line + 1 if problem_mark else None
-        column = problem_mark.column + 1 if problem_mark else None
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise _fail(where, "SR005", message or "invalid YAML", line, column) from None
+        at = exc.problem_mark or exc.context_mark
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if at is None:
+            raise _fail(where, "SR005", message) from None
+        raise _fail(where, "SR005", message, at.line + 1, at.column + 1) from None
     except yaml.YAMLError as exc:
         raise _fail(where, "SR005", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     if root is None:
@@ -220,7 +220,9 @@ def _scalar(raw: str, plain: bool) -> Any:
     return raw
 
 
-def _fail(where: str, code: str, message: str, line: int | None = None, column: int | None = None) -> KnowledgeFileError:
+def _fail(
+    where: str, code: str, message: str, line: int | None = None, column: int | None = None
+) -> KnowledgeFileError:
     return KnowledgeFileError([Problem(code, message, where, line, column)])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from srfacts.search import Hit
@@ -221,7 +221,7 @@ class Entity(_Record):
     note: str | None = None
 
 
-Record = Union[Source, Industry, Metric, Claim, Entity]
+Record = Source | Industry | Metric | Claim | Entity
 
 
 def record_years(record: Record) -> tuple[int, ...]:
@@ -240,6 +240,7 @@ class KnowledgeBase:
     metric_records: tuple[Metric, ...]
     claim_records: tuple[Claim, ...]
     entity_records: tuple[Entity, ...]
+    record_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
     linked_from: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
@@ -295,7 +296,9 @@ class KnowledgeBase:
             if _linked(r, industry) and _in_year(r, year) and (status is None or r.status == status)
         )
 
-    def claims(self, kind: str | None = None, industry: str | None = None, year: int | None = None) -> tuple[Claim, ...]:
+    def claims(
+        self, kind: str | None = None, industry: str | None = None, year: int | None = None
+    ) -> tuple[Claim, ...]:
         """Claims, optionally of one kind, industry or year."""
         return tuple(
             r

@@ -119,7 +119,9 @@ _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 def tsv_escape(value: str) -> str:
     """Backslash-escape a TSV field so it stays on one line and in one column (reversible)."""
     value = "".join(_TSV_ESCAPES.get(c, c) for c in value)
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value)
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
+    )
 
 
 def tsv_unescape(value: str) -> str:
@@ -237,7 +239,7 @@ def figure(row: dict[str, Any]) -> str:
 def display_row(row: dict[str, Any]) -> dict[str, Any]:
     """A record mapping with the human forms a table shows (figure, rank, cluster)."""
     shown = dict(row)
-    if row.get("type") == "metric":
+    if row.get("type") == "metric" and "value" in row:
         shown["figure"] = figure(row)
         rank = row.get("rank")
         shown["rank"] = f"{rank['scope']} #{rank['position']}" if rank else ""
@@ -272,6 +274,15 @@ def render(
     return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by)
 
 
+TIMELINE_COLUMNS = (
+    Column("period", "period"),
+    Column("type", "type"),
+    Column("kind", "kind / status"),
+    Column("id", "id"),
+    Column("label", "name / text"),
+    Column("figure", "figure"),
+)
+
 HIT_COLUMNS = (
     Column("type", "type"),
     Column("id", "id"),
@@ -289,7 +300,9 @@ def _detail(row: dict[str, Any]) -> str:
     return str(row.get("kind") or row.get("tier") or row.get("published") or "")
 
 
-def hits_view(hits: Sequence[Any], fmt: str) -> tuple[list[dict[str, Any]], tuple[Column, ...], dict[tuple[int, str], list[tuple[int, int]]]]:
+def hits_view(
+    hits: Sequence[Any], fmt: str
+) -> tuple[list[dict[str, Any]], tuple[Column, ...], dict[tuple[int, str], list[tuple[int, int]]]]:
     """Search hits as rows for ``fmt``: full records for JSON, a summary otherwise, plus table highlights."""
     if fmt in ("json", "jsonl"):
         return [h.to_dict() for h in hits], HIT_COLUMNS, {}
@@ -317,7 +330,9 @@ def hits_view(hits: Sequence[Any], fmt: str) -> tuple[list[dict[str, Any]], tupl
 _VIEW_SKIP = ("related", "context")
 
 
-def record_view(shown: dict[str, Any], fmt: str, *, color: bool = False, width: int | None = None, tty: bool = False) -> str:
+def record_view(
+    shown: dict[str, Any], fmt: str, *, color: bool = False, width: int | None = None, tty: bool = False
+) -> str:
     """One record in full: JSON object, one JSONL/CSV/TSV row, or field/value tables."""
     if fmt == "json":
         return to_json(shown)
@@ -329,14 +344,52 @@ def record_view(shown: dict[str, Any], fmt: str, *, color: bool = False, width: 
         return to_csv([flat], safe=tty)
     if fmt == "tsv":
         return to_tsv([flat])
-    fields = [{"field": k, "value": cell(v)} for k, v in flatten(shown).items() if k not in _VIEW_SKIP and v not in (None, [], "")]
+    fields = [
+        {"field": k, "value": cell(v)}
+        for k, v in flatten(shown).items()
+        if k not in _VIEW_SKIP and v not in (None, [], "")
+    ]
     related = [{"id": r["id"], "type": r["type"], "label": r["label"]} for r in shown.get("related", [])]
     pair = (Column("field", "field"), Column("value", "value"))
     linked = (Column("id", "id"), Column("type", "type"), Column("label", "name / text"))
     if fmt == "markdown":
         out = to_markdown(fields, pair)
+        if shown.get("context"):
+            context = shown["context"]
+            sentence, start, end = neutralise(context["sentence"]), context["start"], context["end"]
+            out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
         return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
     out = to_table(fields, pair, title=f"{shown['type']} {shown['id']}", color=color, width=width)
+    context = shown.get("context")
+    if context:
+        out += "\n" + quote_in_context(context, color=color, width=width)
     if related:
         out += "\n" + to_table(related, linked, title="related", color=color, width=width)
     return out
+
+
+def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int | None = None) -> str:
+    """The source sentence with the quoted span emphasised (marked «like this» without colour)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    sentence, start, end = str(context["sentence"]), int(context["start"]), int(context["end"])
+    if color:
+        text = Text(neutralise(sentence[:start]))
+        text.append(neutralise(sentence[start:end]), style="bold reverse")
+        text.append(neutralise(sentence[end:]))
+    else:
+        text = Text(neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}"))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or 100_000,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    console.print(Text("in the source: ", style="bold" if color else "") + text)
+    return buffer.getvalue()

@@ -49,8 +49,5 @@ def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
     """Convert a value in a written unit to its base unit (5028.1 亿元 -> 502810000000 CNY)."""
     spec = UNITS[unit]
     base = value * spec.factor
-    if base == base.to_integral_value():
-        base = base.quantize(Decimal(1))
-    else:
-        base = base.normalize()
-    return base, spec.base_unit
+    exact = base.quantize(Decimal(1)) if base == base.to_integral_value() else base.normalize()
+    return exact, spec.base_unit

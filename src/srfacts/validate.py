@@ -29,7 +29,6 @@ from srfacts.model import (
     KnowledgeBase,
     Metric,
     Rank,
-
     Source,
 )
 from srfacts.units import UNITS, to_base
@@ -37,7 +36,7 @@ from srfacts.units import UNITS, to_base
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SECTIONS = ("sources", "industries", "metrics", "claims", "entities", "derived")
-TOP_LEVEL = ("schema_version",) + SECTIONS
+TOP_LEVEL = ("schema_version", *SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,6 @@ FIELDS: dict[str, dict[str, Field]] = {
 }
 
 
-
 class _Checker:
     """Collects problems while turning located YAML into typed field values."""
 
@@ -138,7 +136,12 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(
-        self, code: str, message: str, at: tuple[int, int] | None, record_id: str | None = None, field: str | None = None
+        self,
+        code: str,
+        message: str,
+        at: tuple[int, int] | None,
+        record_id: str | None = None,
+        field: str | None = None,
     ) -> None:
         line, column = at if at else (None, None)
         self.problems.append(Problem(code, message, self.path, line, column, record_id, field))
@@ -212,7 +215,7 @@ def _number(raw: Any, spec: Field) -> Decimal:
 
 def _period(raw: Any, spec: Field) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise _Wrong(f"must be a year or period such as \"2022\", found {_describe(raw)}")
+        raise _Wrong(f'must be a year or period such as "2022", found {_describe(raw)}')
     return _str(str(raw), spec)
 
 
@@ -233,7 +236,9 @@ def _choice(raw: Any, spec: Field) -> str:
 def _unit(raw: Any, spec: Field) -> str:
     text = _str(raw, spec)
     if text not in UNITS:
-        raise _Wrong(f"unknown unit '{text}'{_did_you_mean(text, UNITS)}; the unit table has {' '.join(UNITS)}", "SR108")
+        raise _Wrong(
+            f"unknown unit '{text}'{_did_you_mean(text, UNITS)}; the unit table has {' '.join(UNITS)}", "SR108"
+        )
     return text
 
 
@@ -287,7 +292,13 @@ def _inputs(raw: Any, spec: Field) -> dict[str, str]:
     return dict(raw)
 
 
-_SINGULAR = {"sources": "source", "industries": "industry", "metrics": "metric", "claims": "claim", "entities": "entity"}
+_SINGULAR = {
+    "sources": "source",
+    "industries": "industry",
+    "metrics": "metric",
+    "claims": "claim",
+    "entities": "entity",
+}
 
 _CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
     "id": _id,
@@ -319,7 +330,9 @@ def build(tree: YamlMap, path: str) -> KnowledgeBase:
     version = tree.get("schema_version")
     if version != SCHEMA_VERSION:
         found = "missing" if "schema_version" not in tree else f"{version!r} is not supported"
-        check.add("SR101", f"schema_version {found}; this srfacts reads {SCHEMA_VERSION}", tree.marks.get("schema_version"))
+        check.add(
+            "SR101", f"schema_version {found}; this srfacts reads {SCHEMA_VERSION}", tree.marks.get("schema_version")
+        )
     for key in tree:
         if key not in TOP_LEVEL:
             check.add("SR102", f"unknown top-level key '{key}'{_did_you_mean(key, TOP_LEVEL)}", tree.marks[key])
@@ -336,13 +349,16 @@ def build(tree: YamlMap, path: str) -> KnowledgeBase:
             check.add("SR104", f"section '{section}' must be a list, found {_describe(raw)}", tree.marks[section])
             rows[section] = []
             continue
-        rows[section] = [row for row in (_read_record(check, section, item, raw.marks[i]) for i, item in enumerate(raw)) if row]
+        rows[section] = [
+            row for row in (_read_record(check, section, item, raw.marks[i]) for i, item in enumerate(raw)) if row
+        ]
 
     _check_ids_and_references(check, rows)
     records = None if check.problems else _construct(check, rows)
     if check.problems or records is None:
         raise KnowledgeFileError(check.problems)
-    return KnowledgeBase(path, SCHEMA_VERSION, *records)
+    lines = {values["id"]: item.line for entries in rows.values() for values, item in entries}
+    return KnowledgeBase(path, SCHEMA_VERSION, *records, record_lines=lines)
 
 
 def _read_record(
@@ -443,7 +459,13 @@ def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict
     formula: str = values.pop("formula")
     missing = [i for i in inputs.values() if i not in stated]
     if missing:
-        check.add("SR111", f"inputs must be stated metrics, not {', '.join(missing)}", item.marks["inputs"], values["id"], "inputs")
+        check.add(
+            "SR111",
+            f"inputs must be stated metrics, not {', '.join(missing)}",
+            item.marks["inputs"],
+            values["id"],
+            "inputs",
+        )
         return None
     try:
         exact = evaluate(formula, {name: stated[mid].value for name, mid in inputs.items()})
@@ -464,5 +486,3 @@ def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict
         derivation=Derivation(formula, inputs),
         **values,
     )
-
-

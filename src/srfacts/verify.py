@@ -1,0 +1,241 @@
+"""Prove a knowledge file faithful to its source texts (``srfacts validate --source``).
+
+Quotes occur verbatim (line breaks in the source ignored), metric quotes hold their value as
+written, qualifiers agree with the wording, periods are stated in the quoted sentence, and
+every number in the source is captured by a record or allow-listed with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from srfacts.errors import Problem
+from srfacts.model import Claim, KnowledgeBase, Metric, Source, period_years
+
+NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+SENTENCE_END = "。！？!?"
+
+# Wording markers and the qualifier they imply, next to the number they qualify.
+MARKERS_BEFORE = (("超过", "more_than"), ("突破", "more_than"), ("超", "more_than"), ("过", "more_than"),
+                  ("逾", "more_than"), ("近", "about"), ("约", "about"))  # fmt: skip
+MARKERS_AFTER_NUMBER = (("余", "more_than"), ("多", "more_than"))
+MARKERS_AFTER_UNIT = (("以上", "at_least"), ("左右", "about"))
+MARKERS_ANYWHERE = {
+    "more_than": ("余", "多", "超", "超过", "突破", "过"),
+    "at_least": ("以上", "至少"),
+    "about": ("约", "近", "左右", "数百"),
+}
+
+
+def flatten(text: str) -> str:
+    """The source text as quotes are matched against it: line breaks removed."""
+    return text.replace("\r", "").replace("\n", "")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's text, read from a file, and its flattened form."""
+
+    path: Path
+    raw: bytes
+    flat: str
+
+
+def source_dirs(option: str | None = None) -> list[Path]:
+    """Where source texts are looked for: the option, ``SRFACTS_SOURCES``, then ../shared/source."""
+    found: list[Path] = []
+    for chosen in (option, os.environ.get("SRFACTS_SOURCES")):
+        if chosen:
+            found.append(Path(chosen))
+    checkout = Path(__file__).resolve().parents[2]
+    found += [
+        checkout.parent / "shared" / "source",
+        Path.cwd() / "shared" / "source",
+        Path.cwd().parent / "shared" / "source",
+    ]
+    return found
+
+
+def read_source(source: Source, option: str | None = None) -> SourceText | None:
+    """The text of a source: ``option`` may name the file itself or a folder holding it."""
+    candidates = [Path(option)] if option and Path(option).is_file() else []
+    candidates += [folder / source.file for folder in source_dirs(option)]
+    for path in candidates:
+        if path.is_file():
+            raw = path.read_bytes()
+            return SourceText(path, raw, flatten(raw.decode("utf-8-sig", errors="replace")))
+    return None
+
+
+def occurrences(text: str, part: str) -> Iterator[int]:
+    """Every start index of ``part`` in ``text``."""
+    start = text.find(part)
+    while start >= 0 and part:
+        yield start
+        start = text.find(part, start + 1)
+
+
+def sentence_around(flat: str, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence holding ``flat[start:end]`` and the span's place in it."""
+    begin = max(flat.rfind(c, 0, start) for c in SENTENCE_END) + 1
+    stops = [i for i in (flat.find(c, end) for c in SENTENCE_END) if i >= 0]
+    finish = min(stops) + 1 if stops else len(flat)
+    sentence = flat[begin:finish]
+    stripped = len(sentence) - len(sentence.lstrip())
+    return sentence.strip(), start - begin - stripped, end - begin - stripped
+
+
+def value_text(metric: Metric) -> str:
+    """A metric's value as the article writes it."""
+    return str(metric.value)
+
+
+def implied_qualifier(quote: str, value: str, unit: str) -> str | None:
+    """The qualifier that markers next to the value imply, or None when none stands there."""
+    for at in occurrences(quote, value):
+        before, after = quote[:at], quote[at + len(value) :]
+        if not _standalone(quote, at, value):
+            continue
+        for marker, qualifier in MARKERS_AFTER_NUMBER:
+            if after.startswith(marker):
+                return qualifier
+        rest = after[len(unit) :] if after.startswith(unit) else after
+        for marker, qualifier in MARKERS_AFTER_UNIT:
+            if rest.startswith(marker):
+                return qualifier
+        for marker, qualifier in MARKERS_BEFORE:
+            if before.endswith(marker):
+                return qualifier
+        if "至少" in before[-6:]:
+            return "at_least"
+    return None
+
+
+class _Report:
+    """Collects problems located at the record's line in the knowledge file."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.problems: list[Problem] = []
+
+    def __call__(self, code: str, message: str, record_id: str, field: str | None = None) -> None:
+        line = self.kb.record_lines.get(record_id)
+        self.problems.append(Problem(code, message, self.kb.path, line, None, record_id, field))
+
+
+_Add = _Report
+
+
+def check_sources(kb: KnowledgeBase, option: str | None = None) -> list[Problem]:
+    """Every faithfulness problem of ``kb`` against its sources' texts."""
+    add = _Report(kb)
+    texts: dict[str, SourceText] = {}
+
+    for source in kb.sources():
+        text = read_source(source, option)
+        if text is None:
+            looked = ", ".join(str(d) for d in source_dirs(option))
+            add("SR201", f"source text '{source.file}' not found (looked in {looked})", source.id, "file")
+            continue
+        texts[source.id] = text
+        digest = hashlib.sha256(text.raw).hexdigest()
+        if digest != source.sha256:
+            add("SR202", f"{text.path} has sha256 {digest}, the record says {source.sha256}", source.id, "sha256")
+        for allowed in source.uncaptured_numbers:
+            if allowed.context not in text.flat:
+                add("SR207", f"allow-list context '{allowed.context}' does not occur in the source", source.id)
+    for record in kb.all_records():
+        quote = getattr(record, "quote", None)
+        source_id = getattr(record, "source", None)
+        if not quote or source_id not in texts:
+            continue
+        flat = texts[source_id].flat
+        if quote not in flat:
+            add("SR203", f"quote '{quote}' does not occur in the source", record.id, "quote")
+            continue
+        if isinstance(record, Metric):
+            _check_metric(record, add)
+        if isinstance(record, Metric | Claim) and record.period:
+            _check_period(record, flat, quote, add)
+    for source_id, text in texts.items():
+        _check_coverage(kb, source_id, text.flat, add)
+    return add.problems
+
+
+def _check_metric(metric: Metric, add: _Add) -> None:
+    quote = metric.quote or ""
+    written = value_text(metric)
+    if not any(_standalone(quote, at, written) for at in occurrences(quote, written)):
+        add("SR204", f"quote does not contain the value {written} as written", metric.id, "value")
+        return
+    implied = implied_qualifier(quote, written, metric.unit)
+    if implied and implied != metric.qualifier:
+        add("SR205", f"the wording says {implied}, the record says {metric.qualifier}", metric.id, "qualifier")
+    elif (
+        implied is None
+        and metric.qualifier != "exact"
+        and not any(m in quote for m in MARKERS_ANYWHERE[metric.qualifier])
+    ):
+        add("SR205", f"qualifier {metric.qualifier} but the quote has no such wording", metric.id, "qualifier")
+
+
+def _standalone(text: str, at: int, number: str) -> bool:
+    """True when ``number`` at ``at`` is a whole number in ``text``, not part of a longer one."""
+    end = at + len(number)
+    before_ok = at == 0 or not (text[at - 1].isdigit() or text[at - 1] == ".")
+    after_ok = end == len(text) or not (text[end].isdigit() or (text[end] == "." and text[end + 1 : end + 2].isdigit()))
+    return before_ok and after_ok
+
+
+def _check_period(record: Metric | Claim, flat: str, quote: str, add: _Add) -> None:
+    years = {str(y) for y in period_years(record.period)}
+    stated = {y for y in re.findall(r"[0-9]{4}", record.period or "")}
+    for at in occurrences(flat, quote):
+        sentence, _, _ = sentence_around(flat, at, at + len(quote))
+        if all(y in sentence for y in stated or years):
+            return
+    add("SR208", f"period {record.period} is not stated in the quoted sentence", record.id, "period")
+
+
+def _check_coverage(kb: KnowledgeBase, source_id: str, flat: str, add: _Add) -> None:
+    covered: set[int] = set()
+    for record in kb.all_records():
+        quote = getattr(record, "quote", None)
+        if getattr(record, "source", None) != source_id or not isinstance(quote, str):
+            continue
+        captured = {str(y) for y in period_years(getattr(record, "period", None))}
+        captured |= set(re.findall(r"[0-9]{4}", getattr(record, "period", None) or ""))
+        if isinstance(record, Metric):
+            captured.add(value_text(record))
+        for at in occurrences(flat, quote):
+            for match in NUMBER.finditer(quote):
+                if match.group() in captured:
+                    covered.add(at + match.start())
+    source = kb.get(source_id)
+    for allowed in source.uncaptured_numbers if isinstance(source, Source) else ():
+        for at in occurrences(flat, allowed.context):
+            covered.update(at + m.start() for m in NUMBER.finditer(allowed.context))
+    for match in NUMBER.finditer(flat):
+        if match.start() not in covered:
+            start = max(0, match.start() - 12)
+            context = flat[start : match.end() + 12]
+            add("SR206", f"the number {match.group()} in '…{context}…' is captured by no record", source_id)
+
+
+def quote_context(kb: KnowledgeBase, record: object) -> dict[str, object] | None:
+    """The sentence around a record's quote and the quote's span in it, when the source is at hand."""
+    quote = getattr(record, "quote", None)
+    source = kb.get(getattr(record, "source", None) or "")
+    if not quote or not isinstance(source, Source):
+        return None
+    text = read_source(source)
+    if text is None or quote not in text.flat:
+        return None
+    at = text.flat.index(quote)
+    sentence, start, end = sentence_around(text.flat, at, at + len(quote))
+    return {"sentence": sentence, "start": start, "end": end}
