@@ -311,9 +311,12 @@ def search(
     kb = _knowledge(ctx)
     text = " ".join(query)
     chosen = _choice(record_type, RECORD_TYPES, "type")
+    from srfacts.knowledge import search_index
+
     hits = find(
         kb,
         text,
+        index=search_index(kb),
         types=(chosen,) if chosen else None,
         industry=_industry(kb, industry),
         year=year,
@@ -426,9 +429,24 @@ def timeline(
         raise NotFoundError("no dated record matches")
 
 
+def _only_the_command_asked_for(argv: list[str]) -> None:
+    """Register only the subcommand named on the command line, so start-up builds one, not all.
+
+    Typer turns every registered command into a Click command on each start (about 1 ms
+    each); a lookup needs just one. Without a known command name (help, a typo that wants
+    "did you mean") every command stays registered.
+    """
+    names = {(c.name or c.callback.__name__ if c.callback else ""): c for c in app.registered_commands}
+    for arg in argv:
+        if arg in names:
+            app.registered_commands = [names[arg]]
+            return
+
+
 def main() -> NoReturn:
     """Console entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
     try:
+        _only_the_command_asked_for(sys.argv[1:])
         app()
     except KeyboardInterrupt:
         _warn("interrupted")

@@ -241,6 +241,7 @@ class KnowledgeBase:
     claim_records: tuple[Claim, ...]
     entity_records: tuple[Entity, ...]
     record_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    cache_key: str | None = field(default=None, repr=False, compare=False)
     by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
     linked_from: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 

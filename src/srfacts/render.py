@@ -157,6 +157,41 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
     return "\n".join(lines) + "\n"
 
 
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: wide East Asian characters count two."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def plain_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, group_by: str | None = None
+) -> str:
+    """An undecorated table for pipes: columns padded by display width, joined with ' | '."""
+    cells = [[neutralise(cell(row.get(c.key))) for c in columns] for row in rows]
+    widths = [display_width(c.header) for c in columns]
+    for line in cells:
+        widths = [max(w, display_width(v)) for w, v in zip(widths, line, strict=True)]
+
+    def join(values: Sequence[str]) -> str:
+        padded = [v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)]
+        return " | ".join(padded).rstrip()
+
+    rule = "-+-".join("-" * w for w in widths)
+    out = [neutralise(title)] if title else []
+    out += [join([c.header for c in columns]), rule]
+    for index, line in enumerate(cells):
+        if group_by and index and rows[index].get(group_by) != rows[index - 1].get(group_by):
+            out.append(rule)
+        out.append(join(line))
+    return "\n".join(out) + "\n"
+
+
 def to_table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -167,11 +202,14 @@ def to_table(
     group_by: str | None = None,
     highlight: dict[tuple[int, str], list[tuple[int, int]]] | None = None,
 ) -> str:
-    """A Rich table as text. Every cell is a ``Text`` (never markup) with controls neutralised.
+    """A table as text. Every cell has its controls neutralised and is never read as markup.
 
-    ``width`` None means unlimited (piped): no value is cut or wrapped. ``highlight`` maps a
+    ``width`` None means piped: plain aligned text, no value cut or wrapped, and no Rich import.
+    On a terminal Rich draws the table and wraps cells to ``width``. ``highlight`` maps a
     column key to spans to emphasise in every row's cell of that column (search matches).
     """
+    if width is None and not color:
+        return plain_table(rows, columns, title=title, group_by=group_by)
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -374,6 +412,8 @@ def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int
     from rich.text import Text
 
     sentence, start, end = str(context["sentence"]), int(context["start"]), int(context["end"])
+    if not color and width is None:
+        return "in the source: " + neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}") + "\n"
     if color:
         text = Text(neutralise(sentence[:start]))
         text.append(neutralise(sentence[start:end]), style="bold reverse")

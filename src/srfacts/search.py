@@ -1,43 +1,84 @@
-"""Find records by keyword: substring matching over names, texts, aliases, quotes and English."""
+"""Find records by keyword: substring matching over names, texts, aliases, quotes and English.
+
+Everything heavy happens once in ``build_index``: normalised field texts, pinyin (full
+spelling, syllables, initials) and a Traditional-to-Simplified character table. The index is
+plain JSON-ready data (``to_data``/``from_data``), so a query never imports pypinyin or
+opencc: it folds its text with ``str.translate`` and scans plain strings.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
+import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
 
 from srfacts.model import KnowledgeBase, Record, record_years
 
+INDEX_VERSION = 1
+
 # Fields searched, best first, with the score a match in each earns.
-FIELD_WEIGHTS: tuple[tuple[str, int], ...] = (
-    ("name", 50),
-    ("aliases", 45),
-    ("text", 40),
-    ("name_en", 30),
-    ("aliases_en", 28),
-    ("text_en", 25),
-    ("title", 40),
-    ("title_en", 25),
-    ("id", 20),
-    ("scope", 12),
-    ("scope_en", 10),
-    ("quote", 10),
-    ("note", 5),
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 50,
+    "aliases": 45,
+    "title": 40,
+    "text": 40,
+    "value": 40,
+    "name_en": 30,
+    "aliases_en": 28,
+    "title_en": 25,
+    "text_en": 25,
+    "id": 20,
+    "scope": 12,
+    "scope_en": 10,
+    "quote": 10,
+    "kind": 8,
+    "tier": 8,
+    "period": 8,
+    "authors": 8,
+    "authors_en": 8,
+    "note": 4,
+}
+EXACT = 3.0  # a query equal to the whole field
+FULL = 2.0  # one of several words equal to the whole field
+PHRASE = 1.5  # extra weight of a several-word query matching as a whole
+PAIR = 0.5  # extra weight of two adjacent words of a longer query matching together
+MAX_PAIRS = 8  # adjacent pairs tried, at most
+PINYIN = 0.8  # full pinyin spelling, relative to the Chinese text
+INITIALS = 0.4  # pinyin initials (gf for 光伏), names only
+VARIANT = 0.9  # singular form of an English plural
+PINYIN_FIELDS = frozenset({"name", "aliases", "title", "text"})
+INITIALS_FIELDS = frozenset({"name", "aliases", "title"})
+STOPWORDS = frozenset(
+    ("a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to", "with")
 )
+MAX_SPLIT = 32  # longest Chinese word split into known sub-terms
+MAX_SUGGEST = 64  # longest query compared for suggestions
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LETTERS = re.compile(r"[a-z]+")
+_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9]*)")
+_THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Where a query term matched: the field, the span in its text, and that text."""
+    """Where a query term matched: the field, the span in its text, that text, and how."""
 
     field: str
     start: int
     end: int
     text: str
+    how: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
         """The match as a JSON-ready mapping."""
-        return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
+        return {"field": self.field, "start": self.start, "end": self.end, "text": self.text, "how": self.how}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +97,444 @@ class Hit:
         return out
 
 
-def normalise(text: str) -> str:
-    """NFKC and case folding (full-width to half-width, ＡＢＣ -> abc)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+def normalise(text: str, fold: Mapping[int, str] | None = None) -> str:
+    """NFKC, case folding (ＡＢＣ -> abc) and, with an index's ``fold`` table, 鋰 -> 锂. Idempotent."""
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if fold:
+            folded = folded.translate(fold)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
-def _field_texts(record: Record, name: str) -> list[str]:
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+class _Field(NamedTuple):
+    """One searchable text of a record (``item``: position in a tuple field such as aliases)."""
+
+    name: str
+    item: int
+    norm: str
+    offsets: list[int] | None  # normalised position -> original position, when they differ
+
+
+class _Pinyin(NamedTuple):
+    """Pinyin of one field: guangfu / "guang fu" / gf, and the position of each syllable's character."""
+
+    field: int  # index into the entry's fields
+    joined: str
+    spaced: str
+    initials: str
+    chars: list[int]
+    starts: dict[int, int]  # derived: position in ``joined`` -> syllable
+    ends: dict[int, int]  # derived: end position in ``joined`` -> syllable
+
+
+class _Entry(NamedTuple):
+    """Everything the index knows about one record."""
+
+    id: str
+    fields: list[_Field]
+    pinyin: list[_Pinyin]
+    value: str | None
+    unit: str
+
+
+def _pinyin(field: int, syllables: list[str], chars: list[int]) -> _Pinyin:
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    at = 0
+    for number, syllable in enumerate(syllables):
+        starts[at] = number
+        at += len(syllable)
+        ends[at] = number
+    initials = "".join(s[0] for s in syllables)
+    return _Pinyin(field, "".join(syllables), " ".join(syllables), initials, chars, starts, ends)
+
+
+class SearchIndex:
+    """Normalised texts, pinyin and the Traditional-to-Simplified table of one knowledge base."""
+
+    def __init__(self, t2s: dict[str, str], entries: list[_Entry]) -> None:
+        self.t2s = t2s
+        self.entries = entries
+        self.fold: dict[int, str] = {ord(k): v for k, v in t2s.items()}
+        self.blob = "\n".join(f.norm for e in entries for f in e.fields)
+        self.spelled = "\n".join(p.joined + "\n" + p.initials for e in entries for p in e.pinyin)
+
+    def to_data(self) -> dict[str, Any]:
+        """The index as plain JSON-ready data."""
+        return {
+            "version": INDEX_VERSION,
+            "t2s": dict(self.t2s),
+            "records": [
+                {
+                    "id": e.id,
+                    "fields": [list(f) for f in e.fields],
+                    "pinyin": [[p.field, p.joined, p.spaced, p.initials, p.chars] for p in e.pinyin],
+                    "value": e.value,
+                    "unit": e.unit,
+                }
+                for e in self.entries
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, obj: Any) -> SearchIndex:
+        """An index from ``to_data`` output; ValueError if it is not one (or of another version)."""
+        try:
+            if obj["version"] != INDEX_VERSION:
+                raise ValueError(f"search index version {obj['version']}, expected {INDEX_VERSION}")
+            entries = [_entry_from_data(r) for r in obj["records"]]
+            return cls({str(k): str(v) for k, v in obj["t2s"].items()}, entries)
+        except (KeyError, TypeError, AttributeError, IndexError) as error:
+            raise ValueError(f"not a search index: {error!r}") from None
+
+    def matches(self, kb: KnowledgeBase) -> bool:
+        """Whether this index was built from a knowledge base with the same records in the same order."""
+        return [e.id for e in self.entries] == [r.id for r in kb.all_records()]
+
+
+def _entry_from_data(data: dict[str, Any]) -> _Entry:
+    fields = [
+        _Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in data["fields"]
+    ]
+    pinyin = [_pinyin(int(f), str(s).split(" "), [int(c) for c in chars]) for f, _, s, _, chars in data["pinyin"]]
+    value = data["value"]
+    return _Entry(str(data["id"]), fields, pinyin, None if value is None else str(value), str(data["unit"]))
+
+
+def build_index(kb: KnowledgeBase) -> SearchIndex:
+    """Compute everything a query needs (imports opencc and pypinyin; well under a second)."""
+    t2s = _t2s_table()
+    fold = {ord(k): v for k, v in t2s.items()}
+    return SearchIndex(t2s, [_build_entry(record, fold) for record in kb.all_records()])
+
+
+def _t2s_table() -> dict[str, str]:
+    """Traditional -> Simplified for every CJK Unified Ideograph opencc changes (one call)."""
+    from opencc import OpenCC
+
+    chars = [chr(code) for code in range(0x4E00, 0xA000)]
+    converted = OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        raise RuntimeError("opencc t2s changed the number of characters")
+    table = {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
+    for t, s in table.items():
+        while s in table and table[s] != s:
+            s = table[s]
+        table[t] = s
+    return table
+
+
+def _build_entry(record: Record, fold: dict[int, str]) -> _Entry:
+    fields: list[_Field] = []
+    pinyin: list[_Pinyin] = []
+    for name in FIELD_WEIGHTS:
+        for item, original in enumerate(_originals(record, name)):
+            norm = normalise(original, fold)
+            fields.append(_Field(name, item, norm, _offsets(original, norm, fold)))
+            if name in PINYIN_FIELDS and _CJK.search(norm):
+                pinyin.extend(_spell(len(fields) - 1, norm))
+    value = getattr(record, "value", None)
+    unit = normalise(str(getattr(record, "unit", "") or ""), fold)
+    return _Entry(record.id, fields, pinyin, None if value is None else _decimal_text(value), unit)
+
+
+def _originals(record: Record, name: str) -> list[str]:
+    """The texts of one field of a record (several for aliases and authors)."""
     value = getattr(record, name, None)
     if value is None:
         return []
     if isinstance(value, tuple):
-        return [str(v) for v in value]
-    return [str(value)]
+        return [str(v) for v in value if v]
+    if isinstance(value, Decimal):
+        return [_decimal_text(value)]
+    return [str(value)] if str(value) else []
+
+
+def _decimal_text(value: Any) -> str:
+    return format(Decimal(value), "f") if isinstance(value, Decimal) else str(value)
+
+
+def _offsets(original: str, norm: str, fold: dict[int, str]) -> list[int] | None:
+    """Map normalised positions to original ones when normalising changed the length."""
+    if len(original) == len(norm):
+        return None
+    offsets: list[int] = []
+    for at, char in enumerate(original):
+        offsets.extend([at] * len(normalise(char, fold)))
+    offsets.append(len(original))
+    return offsets if len(offsets) == len(norm) + 1 else None
+
+
+def _spell(field: int, norm: str) -> list[_Pinyin]:
+    """Pinyin without tones of every Chinese character of a field (lv for 绿)."""
+    from pypinyin import lazy_pinyin
+
+    syllables: list[str] = []
+    chars: list[int] = []
+    for run in _CJK_RUN.finditer(norm):
+        spelled = [s.casefold() for s in lazy_pinyin(run.group())]
+        if len(spelled) == len(run.group()) and all(_LETTERS.fullmatch(s) for s in spelled):
+            syllables.extend(spelled)
+            chars.extend(range(run.start(), run.end()))
+    return [_pinyin(field, syllables, chars)] if syllables else []
+
+
+_LAST: tuple[weakref.ref[KnowledgeBase], SearchIndex] | None = None
+
+
+def index_for(kb: KnowledgeBase) -> SearchIndex:
+    """The index of ``kb``: the last one built if it was for this knowledge base, else a new one."""
+    global _LAST
+    if _LAST is not None and _LAST[0]() is kb:
+        return _LAST[1]
+    index = build_index(kb)
+    _LAST = (weakref.ref(kb), index)
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+
+class _Term(NamedTuple):
+    """One normalised query word (or the whole query as a phrase) and its readings."""
+
+    text: str
+    variants: tuple[tuple[str, float], ...]  # the text and singular forms, with their weight
+    spelled: str  # as pinyin (letters only), or ""
+    number: Decimal | None
+    unit: str
+    full: float  # quality of covering a whole field: EXACT for the whole query, else FULL
+
+
+def _term(text: str, whole: bool) -> _Term:
+    variants = [(text, 1.0)] + [(v, VARIANT) for v in _singulars(text)]
+    letters = text.replace(" ", "").replace("'", "")
+    spelled = letters if len(letters) >= 2 and _LETTERS.fullmatch(letters) else ""
+    number, unit = _number(text)
+    return _Term(text, tuple(variants), spelled, number, unit, EXACT if whole else FULL)
+
+
+def _singulars(word: str) -> list[str]:
+    """zones -> zone, companies -> company, batteries -> battery (English words only)."""
+    if len(word) < 4 or not word.endswith("s") or not _LETTERS.fullmatch(word):
+        return []
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    return [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+
+
+def _number(text: str) -> tuple[Decimal | None, str]:
+    """5028.1亿 -> (5028.1, "亿"); 82.9% -> (82.9, "%"); not a number -> (None, "")."""
+    found = _NUMBER.fullmatch(_THOUSANDS.sub("", text))
+    if not found:
+        return None, ""
+    try:
+        return Decimal(found.group(1)), found.group(2).strip()
+    except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
+        return None, ""
+
+
+class _Query(NamedTuple):
+    terms: list[_Term]  # every one must match (unless the phrase does)
+    phrase: _Term | None  # the whole query, when it has several words
+    pairs: list[_Term]  # adjacent words, when there are more than two
+
+
+def _parse(query: str, index: SearchIndex) -> _Query | None:
+    """Words (AND), Chinese words unknown as a whole split into known parts, and the whole phrase."""
+    words = normalise(query, index.fold).split()
+    if not words:
+        return None
+    parts = list(dict.fromkeys(p for w in dict.fromkeys(words) for p in _split(w, index.blob)))
+    meaningful = [p for p in parts if p not in STOPWORDS] or parts
+    several = len(meaningful) > 1 or len(words) > 1
+    terms = [_term(p, not several) for p in meaningful]
+    phrase = _term(" ".join(words), True) if several else None
+    pairs = [_term(f"{a} {b}", False) for a, b in itertools.pairwise(words[:MAX_PAIRS])] if len(words) > 2 else []
+    return _Query(terms, phrase, pairs)
+
+
+def _split(word: str, blob: str) -> list[str]:
+    """上饶光伏 (unknown as a whole) -> 上饶, 光伏: the longest known pieces, left to right."""
+    if word in blob or not _CJK_RUN.fullmatch(word) or not 3 <= len(word) <= MAX_SPLIT:
+        return [word]
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        end = start + 1
+        while end < len(word) and word[start : end + 1] in blob:
+            end += 1
+        if end - start >= 2:
+            pieces.append(word[start:end])
+        start = end
+    return pieces or [word]
+
+
+def _possible(term: _Term, index: SearchIndex) -> bool:
+    """Cheap check that a term can match somewhere at all."""
+    return (
+        term.number is not None
+        or any(v in index.blob for v, _ in term.variants)
+        or bool(term.spelled and term.spelled in index.spelled)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching and scoring
+
+
+class _Found(NamedTuple):
+    """A candidate match: score, the field, the span in its normalised text, and how."""
+
+    score: float
+    field: _Field
+    start: int
+    end: int
+    how: str
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """English words match from a word start; numbers match whole (2248 not inside 12248)."""
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if _ascii_letter(first) and _ascii_letter(before):
+        return False
+    if first.isdigit() and (before.isdigit() or before == "."):
+        return False
+    return not (last.isdigit() and after.isdigit())
+
+
+def _ascii_letter(char: str) -> bool:
+    return "a" <= char <= "z"
+
+
+def _locate(text: str, term: str) -> int:
+    """The first position where ``term`` matches ``text`` on word and number boundaries, or -1."""
+    at = text.find(term)
+    while at >= 0 and not _bounded(text, at, at + len(term)):
+        at = text.find(term, at + 1)
+    return at
+
+
+def _quality(length: int, start: int, end: int, whole_word: bool, full: float) -> float:
+    """``full`` for the whole field; otherwise more for covering more of it, starting it, whole words."""
+    if start == 0 and end == length:
+        return full
+    return 1.0 + 0.5 * (end - start) / length + (0.25 if start == 0 else 0.0) + (0.25 if whole_word else 0.0)
+
+
+def _text_match(field: _Field, term: _Term) -> _Found | None:
+    best: _Found | None = None
+    for variant, weight in term.variants:
+        at = _locate(field.norm, variant)
+        if at < 0:
+            continue
+        end = at + len(variant)
+        whole = end == len(field.norm) or not _ascii_letter(field.norm[end])
+        score = FIELD_WEIGHTS[field.name] * weight * _quality(len(field.norm), at, end, whole, term.full)
+        if best is None or score > best.score:
+            best = _Found(score, field, at, end, "exact" if at == 0 and end == len(field.norm) else "text")
+    return best
+
+
+def _pinyin_match(entry: _Entry, pinyin: _Pinyin, term: _Term) -> _Found | None:
+    field = entry.fields[pinyin.field]
+    span = _syllables(pinyin, term.spelled)
+    how, weight = "pinyin", PINYIN
+    if span is None and field.name in INITIALS_FIELDS and len(term.spelled) <= 8:
+        span = _initials(pinyin, term.spelled)
+        how, weight = "initials", INITIALS
+    if span is None:
+        return None
+    start, end = pinyin.chars[span[0]], pinyin.chars[span[1]] + 1
+    score = FIELD_WEIGHTS[field.name] * weight * _quality(len(field.norm), start, end, True, term.full)
+    return _Found(score, field, start, end, how)
+
+
+def _syllables(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
+    """First and last syllable of a match of whole syllables of adjacent characters."""
+    at = pinyin.joined.find(spelled)
+    while at >= 0:
+        first, last = pinyin.starts.get(at), pinyin.ends.get(at + len(spelled))
+        if first is not None and last is not None and _adjacent(pinyin.chars, first, last):
+            return first, last
+        at = pinyin.joined.find(spelled, at + 1)
+    return None
+
+
+def _initials(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
+    at = pinyin.initials.find(spelled)
+    while at >= 0:
+        if _adjacent(pinyin.chars, at, at + len(spelled) - 1):
+            return at, at + len(spelled) - 1
+        at = pinyin.initials.find(spelled, at + 1)
+    return None
+
+
+def _adjacent(chars: list[int], first: int, last: int) -> bool:
+    return chars[last] - chars[first] == last - first
+
+
+def _value_match(entry: _Entry, term: _Term) -> _Found | None:
+    """A numeric query equal to a metric's value, with a unit prefix if given (5028.1亿)."""
+    if term.number is None or entry.value is None:
+        return None
+    if Decimal(entry.value) != term.number:
+        return None
+    if term.unit and not (entry.unit.startswith(term.unit) or (entry.unit and term.unit.startswith(entry.unit))):
+        return None
+    field = next(f for f in entry.fields if f.name == "value")
+    return _Found(FIELD_WEIGHTS["value"] * term.full, field, 0, len(field.norm), "value")
+
+
+def _best(entry: _Entry, term: _Term) -> _Found | None:
+    """The best match of one term in one record, or None."""
+    candidates: list[_Found | None] = [_value_match(entry, term)]
+    candidates.extend(_text_match(field, term) for field in entry.fields)
+    if term.spelled:
+        candidates.extend(_pinyin_match(entry, p, term) for p in entry.pinyin)
+    found = [c for c in candidates if c is not None]
+    return max(found, key=lambda c: c.score) if found else None
+
+
+def _score(entry: _Entry, query: _Query) -> tuple[float, list[_Found]] | None:
+    """The score and what matched (phrase, then each term), or None if the record does not match."""
+    phrase = _best(entry, query.phrase) if query.phrase else None
+    shown = [phrase] if phrase else []
+    total = PHRASE * phrase.score if phrase else 0.0
+    for term in query.terms:
+        found = _best(entry, term)
+        if found is None:
+            if phrase is None:
+                return None
+            continue
+        shown.append(found)
+        total += found.score
+    for pair in query.pairs:
+        found = _best(entry, pair)
+        total += PAIR * found.score if found else 0.0
+    return total, shown
+
+
+def _wanted(
+    record: Record, types: Iterable[str] | None, industry: str | None, year: int | None, kind: str | None
+) -> bool:
+    if types and record.TYPE not in types:
+        return False
+    if industry and industry not in getattr(record, "industries", ()) and record.id != industry:
+        return False
+    if year is not None and year not in record_years(record):
+        return False
+    return not (kind and getattr(record, "kind", getattr(record, "tier", None)) != kind)
 
 
 def search(
@@ -79,58 +546,91 @@ def search(
     year: int | None = None,
     kind: str | None = None,
     limit: int | None = None,
+    index: SearchIndex | None = None,
 ) -> list[Hit]:
-    """Records matching every word of ``query``, best first (ties in file order)."""
-    terms = [normalise(t) for t in query.split() if t.strip()]
-    if not terms:
+    """Records matching every word of ``query`` (or the query as a whole), best first, ties in file order."""
+    index = index or index_for(kb)
+    parsed = _parse(query, index)
+    if parsed is None or not _feasible(parsed, index):
         return []
-    hits: list[tuple[float, int, Hit]] = []
-    for order, record in enumerate(kb.all_records()):
-        if types and record.TYPE not in types:
+    hits: list[Hit] = []
+    for entry in index.entries:
+        record = kb.by_id.get(entry.id)
+        if record is None or not _wanted(record, types, industry, year, kind):
             continue
-        if industry and industry not in getattr(record, "industries", ()) and record.id != industry:
-            continue
-        if year is not None and year not in record_years(record):
-            continue
-        if kind and getattr(record, "kind", getattr(record, "tier", None)) != kind:
-            continue
-        hit = _score(record, terms)
-        if hit:
-            hits.append((-hit.score, order, hit))
-    hits.sort(key=lambda item: (item[0], item[1]))
-    found = [h for _, _, h in hits]
-    return found[:limit] if limit else found
+        scored = _score(entry, parsed)
+        if scored:
+            hits.append(_hit(record, *scored))
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit] if limit else hits
 
 
-def _score(record: Record, terms: list[str]) -> Hit | None:
-    total = 0.0
-    matches: list[Match] = []
-    for term in terms:
-        best: tuple[float, Match] | None = None
-        for name, weight in FIELD_WEIGHTS:
-            for text in _field_texts(record, name):
-                folded = normalise(text)
-                at = folded.find(term)
-                if at < 0:
-                    continue
-                score = weight * (2 if folded == term else 1)
-                if best is None or score > best[0]:
-                    end = at + len(term)
-                    best = (score, Match(name, at, end, text[at:end] if len(folded) == len(text) else term))
-        if best is None:
-            return None
-        total += best[0]
-        matches.append(best[1])
-    return Hit(record, total, tuple(matches))
+def _feasible(query: _Query, index: SearchIndex) -> bool:
+    if query.phrase is not None and _possible(query.phrase, index):
+        return True
+    return all(_possible(t, index) for t in query.terms)
 
 
-def suggestions(kb: KnowledgeBase, query: str, count: int = 3) -> list[str]:
-    """Names and ids close to the query, for a "did you mean" when nothing matched."""
+def _hit(record: Record, total: float, shown: list[_Found]) -> Hit:
+    matches: dict[tuple[str, int, int], Match] = {}
+    for found in shown:
+        match = _to_match(record, found)
+        matches.setdefault((match.field, match.start, match.end), match)
+    return Hit(record, round(total, 2), tuple(matches.values()))
+
+
+def _to_match(record: Record, found: _Found) -> Match:
+    """The match as a span of the record's own (not normalised) text."""
+    originals = _originals(record, found.field.name)
+    original = originals[found.field.item] if found.field.item < len(originals) else found.field.norm
+    start, end = found.start, found.end
+    if found.field.offsets is not None:
+        start, end = found.field.offsets[start], found.field.offsets[end]
+    start, end = min(start, len(original)), min(end, len(original))
+    return Match(found.field.name, start, end, original[start:end], found.how)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+
+
+def suggestions(kb: KnowledgeBase, query: str, count: int = 3, *, index: SearchIndex | None = None) -> list[str]:
+    """Names, aliases and ids close to the query (also by pinyin), and the words of it that do match."""
     import difflib
 
-    names: list[str] = []
-    for record in kb.all_records():
-        names.extend([record.id, record.label, record.label_en])
-        names.extend(getattr(record, "aliases", ()))
-        names.extend(getattr(record, "aliases_en", ()))
-    return difflib.get_close_matches(query, [n for n in names if n], n=count, cutoff=0.5)
+    index = index or index_for(kb)
+    wanted = normalise(query, index.fold)
+    if not wanted.strip() or len(wanted) > MAX_SUGGEST:
+        return []
+    scored: dict[str, float] = {}
+    for name, keys in _suggestion_keys(kb, index):
+        for key in keys:
+            matcher = difflib.SequenceMatcher(None, wanted, key)
+            if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5:
+                scored[name] = max(scored.get(name, 0.0), matcher.ratio())
+    close = [n for n, r in sorted(scored.items(), key=lambda item: -item[1]) if r >= 0.5]
+    partial = _matching_words(kb, query, index)
+    return list(dict.fromkeys(([partial] if partial else []) + close))[:count]
+
+
+def _suggestion_keys(kb: KnowledgeBase, index: SearchIndex) -> Iterable[tuple[str, list[str]]]:
+    """Each name, alias and id a user might mean, with its normalised forms and pinyin."""
+    for entry in index.entries:
+        record = kb.by_id.get(entry.id)
+        if record is None or record.TYPE in ("claim", "source"):
+            continue
+        spelled = {p.field: p for p in entry.pinyin}
+        for number, field in enumerate(entry.fields):
+            if field.name in ("name", "aliases", "name_en", "aliases_en", "id"):
+                pinyin = spelled.get(number)
+                keys = [field.norm] + ([pinyin.joined, pinyin.initials] if pinyin else [])
+                yield _to_match(record, _Found(0, field, 0, len(field.norm), "")).text, keys
+
+
+def _matching_words(kb: KnowledgeBase, query: str, index: SearchIndex) -> str:
+    """Of several words, the ones that find something on their own ("光伏 火星" -> "光伏")."""
+    words = query.split()
+    if len(words) < 2 or len(words) > 16:
+        return ""
+    found = [w for w in words if search(kb, w, index=index, limit=1)]
+    return " ".join(found) if found and len(found) < len(words) else ""

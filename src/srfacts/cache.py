@@ -1,0 +1,201 @@
+"""A compiled cache of validated knowledge and its search index, keyed by the file's content.
+
+One JSON document per part (knowledge, search index) under ``$XDG_CACHE_HOME/srfacts``,
+named by a BLAKE2 digest of the knowledge file's bytes and the srfacts version, so an edit is
+seen at once. Files are written to a temporary name and renamed (atomic, safe when several
+processes build at once); a cache that cannot be written or read is skipped silently, and
+one that is corrupt or foreign is ignored and rebuilt. JSON cannot run code when read.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from srfacts import __version__
+from srfacts.model import (
+    AllowedNumber,
+    Claim,
+    Derivation,
+    Entity,
+    Industry,
+    KnowledgeBase,
+    Metric,
+    Rank,
+    Record,
+    Source,
+)
+
+FORMAT = "srfacts-cache-1"
+
+
+def _blake2b(data: bytes) -> str:
+    try:  # the built-in module starts faster than hashlib, which loads OpenSSL
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - every CPython has it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20).hexdigest()
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/srfacts``, else ``~/.cache/srfacts``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "srfacts"
+
+
+def content_key(data: bytes) -> str:
+    """The cache key of a knowledge file: its bytes and the version of the code that compiles them."""
+    return _blake2b(FORMAT.encode() + b"\0" + __version__.encode() + b"\0" + data)
+
+
+def _path(key: str, part: str) -> Path:
+    return cache_dir() / f"{key}.{part}.json"
+
+
+def read_part(key: str, part: str) -> Any:
+    """The payload stored for ``key`` and ``part``, or None when absent, unreadable or not ours."""
+    try:
+        with open(_path(key, part), "rb") as handle:
+            document = json.loads(handle.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != key:
+        return None
+    return document.get("payload")
+
+
+def write_part(key: str, part: str, payload: Any) -> bool:
+    """Store a payload atomically; False (and nothing left behind) when it cannot be written."""
+    folder = cache_dir()
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{key}.{part}.", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"format": FORMAT, "key": key, "payload": payload}, out, ensure_ascii=False)
+        os.replace(temporary, _path(key, part))
+        return True
+    except (OSError, ValueError, TypeError):
+        if temporary:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        return False
+
+
+def writable() -> bool:
+    """Whether the cache folder exists or can be made, and can be written."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def info() -> dict[str, Any]:
+    """Where the cache is and what it holds."""
+    folder = cache_dir()
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return {
+        "path": str(folder),
+        "files": len(files),
+        "bytes": sum(f.stat().st_size for f in files),
+        "writable": writable(),
+        "entries": sorted({f.name.split(".")[0] for f in files}),
+    }
+
+
+def clear() -> int:
+    """Remove every cache file; the number removed."""
+    folder = cache_dir()
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for item in folder.iterdir():
+        if item.suffix in (".json", ".tmp") and item.is_file():
+            item.unlink(missing_ok=True)
+            removed += 1
+    if not any(folder.iterdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+# Knowledge <-> cache payload. Decimals travel as text so every digit is kept as written.
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, dict):
+        if "$decimal" in value:
+            return Decimal(value["$decimal"])
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _record(kind: type[Record], stored: dict[str, Any]) -> Record:
+    values = {k: _decode(v) for k, v in stored.items()}
+    if kind is Metric:
+        if values.get("rank") is not None:
+            values["rank"] = Rank(**values["rank"])
+        if values.get("derivation") is not None:
+            derivation = values["derivation"]
+            values["derivation"] = Derivation(derivation["formula"], dict(derivation["inputs"]))
+    if kind is Source:
+        values["uncaptured_numbers"] = tuple(AllowedNumber(**a) for a in values.get("uncaptured_numbers", ()))
+    return kind(**values)
+
+
+_SECTIONS: tuple[tuple[str, type[Record]], ...] = (
+    ("source_records", Source),
+    ("industry_records", Industry),
+    ("metric_records", Metric),
+    ("claim_records", Claim),
+    ("entity_records", Entity),
+)
+
+
+def encode_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
+    """A knowledge base as a JSON-ready payload."""
+    payload: dict[str, Any] = {"path": kb.path, "schema_version": kb.schema_version, "lines": kb.record_lines}
+    for name, _ in _SECTIONS:
+        payload[name] = [_encode(r) for r in getattr(kb, name)]
+    return payload
+
+
+def decode_knowledge(payload: Any, path: str) -> KnowledgeBase | None:
+    """A knowledge base from ``encode_knowledge`` output, or None if the payload is not one."""
+    try:
+        sections = [tuple(_record(kind, stored) for stored in payload[name]) for name, kind in _SECTIONS]
+        lines = {str(k): int(v) for k, v in payload["lines"].items()}
+        return KnowledgeBase(path, int(payload["schema_version"]), *sections, record_lines=lines)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        return None
+
+
+def remember(key: str, kb: KnowledgeBase, build_index: Callable[[KnowledgeBase], Any] | None) -> None:
+    """Write a freshly built knowledge base (and its search index) to the cache, if it can be."""
+    if not writable():
+        return
+    write_part(key, "knowledge", encode_knowledge(kb))
+    if build_index is not None:
+        write_part(key, "index", build_index(kb))
