@@ -38,3 +38,11 @@ def article() -> str:
     if not ARTICLE.is_file():
         pytest.skip(f"the source article is not at {ARTICLE} (it lives in ../shared/source beside the checkout)")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own cache folder, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

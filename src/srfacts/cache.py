@@ -32,6 +32,7 @@ from srfacts.model import (
 )
 
 FORMAT = "srfacts-cache-1"
+KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
 
 def _blake2b(data: bytes) -> str:
@@ -79,6 +80,7 @@ def write_part(key: str, part: str, payload: Any) -> bool:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump({"format": FORMAT, "key": key, "payload": payload}, out, ensure_ascii=False)
         os.replace(temporary, _path(key, part))
+        _prune(folder)
         return True
     except (OSError, ValueError, TypeError):
         if temporary:
@@ -87,6 +89,16 @@ def write_part(key: str, part: str, payload: Any) -> bool:
             except OSError:
                 pass
         return False
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest ``KEEP`` cache files."""
+    try:
+        files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def writable() -> bool:

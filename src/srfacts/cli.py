@@ -429,6 +429,35 @@ def timeline(
         raise NotFoundError("no dated record matches")
 
 
+cache_app = typer.Typer(help="Show or clear the compiled cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info", epilog="Example: srfacts cache info --json")
+def cache_info(as_json: JsonOption = False) -> None:
+    """Where the cache is, how many files and bytes it holds, and whether it can be written."""
+    from srfacts import cache
+    from srfacts.render import to_json
+
+    facts = cache.info()
+    if as_json:
+        _emit(to_json(facts))
+        return
+    _emit(
+        f"path: {_safe(facts['path'])}\nfiles: {facts['files']}\nbytes: {facts['bytes']}\n"
+        f"writable: {'yes' if facts['writable'] else 'no'}\n"
+    )
+
+
+@cache_app.command("clear", epilog="Example: srfacts cache clear")
+def cache_clear() -> None:
+    """Delete every cached file (the next run compiles the knowledge file again)."""
+    from srfacts import cache
+
+    removed = cache.clear()
+    _warn(f"removed {removed} cache file{'s' if removed != 1 else ''}")
+
+
 def _only_the_command_asked_for(argv: list[str]) -> None:
     """Register only the subcommand named on the command line, so start-up builds one, not all.
 

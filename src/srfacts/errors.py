@@ -50,7 +50,7 @@ CODES: dict[str, str] = {
     "SR205": "qualifier disagrees with the wording of the quote",
     "SR206": "number in the source captured by no record and not allow-listed",
     "SR207": "allow-list context does not occur in the source",
-    "SR208": "period year not stated in the quote's sentence",
+    "SR208": "period year not stated in the quoted sentence",
 }
 
 

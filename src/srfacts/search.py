@@ -290,11 +290,13 @@ _LAST: tuple[weakref.ref[KnowledgeBase], SearchIndex] | None = None
 
 
 def index_for(kb: KnowledgeBase) -> SearchIndex:
-    """The index of ``kb``: the last one built if it was for this knowledge base, else a new one."""
+    """The index of ``kb``: the last one used for it, else the cached one, else a new one."""
     global _LAST
     if _LAST is not None and _LAST[0]() is kb:
         return _LAST[1]
-    index = build_index(kb)
+    from srfacts.knowledge import search_index
+
+    index = search_index(kb)
     _LAST = (weakref.ref(kb), index)
     return index
 

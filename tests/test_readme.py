@@ -1,0 +1,95 @@
+"""The README stays true: its examples are real output, and it documents every command, code and field.
+
+Regenerate the examples after a change with: python tests/test_readme.py --update
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+EXAMPLE = re.compile(r"<!-- example: (?P<args>.+?) -->\n```text\n(?P<output>.*?)```\n", re.S)
+ARTICLE_DIR = ROOT.parent / "shared" / "source"
+
+
+def run_example(args: str) -> str:
+    """What ``srfacts ARGS`` prints, as a pipe would receive it (stdout, then stderr)."""
+    from srfacts.cli import app
+
+    argv = shlex.split(args)
+    assert argv[0] == "srfacts"
+    result = CliRunner().invoke(app, argv[1:], env={"SRFACTS_SOURCES": str(ARTICLE_DIR), "SRFACTS_DATA": ""})
+    text = f"$ {args}\n{result.stdout}"
+    return text + (result.stderr if result.stderr else "")
+
+
+def rendered(readme: str) -> str:
+    """The README with every example block refreshed."""
+    return EXAMPLE.sub(lambda m: f"<!-- example: {m['args']} -->\n```text\n{run_example(m['args'])}```\n", readme)
+
+
+def test_examples_are_real_output(private_cache: Path) -> None:
+    if not ARTICLE_DIR.is_dir():
+        pytest.skip(f"the source article is not at {ARTICLE_DIR}; `show` examples quote it")
+    readme = README.read_text(encoding="utf-8")
+    assert EXAMPLE.search(readme), "the README has no examples"
+    for match in EXAMPLE.finditer(readme):
+        assert f"```text\n{run_example(match['args'])}```" in match.group(0), f"README example out of date: {match['args']}"
+
+
+def test_every_command_is_documented() -> None:
+    from srfacts.cli import app
+
+    readme = README.read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        assert f"### `srfacts {name}" in readme, f"srfacts {name} is not documented in the README"
+
+
+def test_every_problem_code_is_in_the_table() -> None:
+    from srfacts.errors import CODES
+
+    readme = README.read_text(encoding="utf-8")
+    for code, meaning in CODES.items():
+        assert f"| {code} | {meaning} |" in readme, f"{code} missing from the README's table"
+
+
+def test_every_exit_status_is_documented() -> None:
+    from srfacts.errors import ExitStatus
+
+    readme = README.read_text(encoding="utf-8")
+    for status in ExitStatus:
+        assert f"| {int(status)} |" in readme
+
+
+def test_json_fields_are_documented() -> None:
+    from srfacts.knowledge import load
+    from srfacts.search import Hit, Match
+    from tests.conftest import SAMPLE
+
+    readme = README.read_text(encoding="utf-8")
+    kb = load(SAMPLE)
+    fields = {f for record in kb.all_records() for f in record.to_dict()}
+    fields |= set(Hit(kb.all_records()[0], 1.0, (Match("name", 0, 1, "x"),)).to_dict())
+    fields |= {"related", "context", "year_start", "year_end", "label", "label_en", "figure"}
+    for name in sorted(fields):
+        assert f"`{name}`" in readme, f"JSON field {name} is not documented in the README"
+
+
+def test_quick_start_has_the_two_set_up_lines() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert "pip install . && srfacts industries" in readme
+    assert 'pip install ".[test]" && python -m pytest' in readme
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--update"]:
+        README.write_text(rendered(README.read_text(encoding="utf-8")), encoding="utf-8")
+        print("README examples refreshed")
