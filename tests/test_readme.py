@@ -41,7 +41,9 @@ def test_examples_are_real_output(private_cache: Path) -> None:
     readme = README.read_text(encoding="utf-8")
     assert EXAMPLE.search(readme), "the README has no examples"
     for match in EXAMPLE.finditer(readme):
-        assert f"```text\n{run_example(match['args'])}```" in match.group(0), f"README example out of date: {match['args']}"
+        assert f"```text\n{run_example(match['args'])}```" in match.group(0), (
+            f"README example out of date: {match['args']}"
+        )
 
 
 def test_every_command_is_documented() -> None:

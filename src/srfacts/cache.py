@@ -7,6 +7,7 @@ processes build at once); a cache that cannot be written or read is skipped sile
 one that is corrupt or foreign is ignored and rebuilt. JSON cannot run code when read.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -84,10 +85,8 @@ def write_part(key: str, part: str, payload: Any) -> bool:
         return True
     except (OSError, ValueError, TypeError):
         if temporary:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
         return False
 
 
@@ -197,9 +196,20 @@ def encode_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
 def decode_knowledge(payload: Any, path: str) -> KnowledgeBase | None:
     """A knowledge base from ``encode_knowledge`` output, or None if the payload is not one."""
     try:
-        sections = [tuple(_record(kind, stored) for stored in payload[name]) for name, kind in _SECTIONS]
+        sources, industries, metrics, claims, entities = (
+            tuple(_record(kind, stored) for stored in payload[name]) for name, kind in _SECTIONS
+        )
         lines = {str(k): int(v) for k, v in payload["lines"].items()}
-        return KnowledgeBase(path, int(payload["schema_version"]), *sections, record_lines=lines)  # type: ignore[arg-type]
+        return KnowledgeBase(
+            path,
+            int(payload["schema_version"]),
+            sources,  # type: ignore[arg-type]
+            industries,  # type: ignore[arg-type]
+            metrics,  # type: ignore[arg-type]
+            claims,  # type: ignore[arg-type]
+            entities,  # type: ignore[arg-type]
+            record_lines=lines,
+        )
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         return None
 

@@ -58,6 +58,7 @@ STOPWORDS = frozenset(
 )
 MAX_SPLIT = 32  # longest Chinese word split into known sub-terms
 MAX_SUGGEST = 64  # longest query compared for suggestions
+CLOSE = 0.6  # least difflib ratio of a suggestion
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -68,7 +69,11 @@ _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Where a query term matched: the field, the span in its text, that text, and how."""
+    """Where a query term matched: the field, the span in its text, that text, and how.
+
+    ``how`` is ``exact`` (the whole field), ``text`` (part of it), ``pinyin``, ``initials`` or
+    ``value`` (a number equal to a metric's value).
+    """
 
     field: str
     start: int
@@ -145,6 +150,7 @@ class _Entry(NamedTuple):
 
 
 def _pinyin(field: int, syllables: list[str], chars: list[int]) -> _Pinyin:
+    """The pinyin forms of a field, with the lookups a query needs."""
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     at = 0
@@ -165,6 +171,19 @@ class SearchIndex:
         self.fold: dict[int, str] = {ord(k): v for k, v in t2s.items()}
         self.blob = "\n".join(f.norm for e in entries for f in e.fields)
         self.spelled = "\n".join(p.joined + "\n" + p.initials for e in entries for p in e.pinyin)
+        self._sounds: dict[str, str] | None = None
+
+    @property
+    def sounds(self) -> dict[str, str]:
+        """Pinyin of every Chinese character the index has spelled (for suggestions by sound)."""
+        if self._sounds is None:
+            self._sounds = {}
+            for entry in self.entries:
+                for p in entry.pinyin:
+                    norm = entry.fields[p.field].norm
+                    for char, syllable in zip(p.chars, p.spaced.split(" "), strict=True):
+                        self._sounds.setdefault(norm[char], syllable)
+        return self._sounds
 
     def to_data(self) -> dict[str, Any]:
         """The index as plain JSON-ready data."""
@@ -200,6 +219,7 @@ class SearchIndex:
 
 
 def _entry_from_data(data: dict[str, Any]) -> _Entry:
+    """One record's entry from ``to_data`` output."""
     fields = [
         _Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in data["fields"]
     ]
@@ -232,6 +252,7 @@ def _t2s_table() -> dict[str, str]:
 
 
 def _build_entry(record: Record, fold: dict[int, str]) -> _Entry:
+    """Normalised texts and pinyin of every searched field of a record, and its value and unit."""
     fields: list[_Field] = []
     pinyin: list[_Pinyin] = []
     for name in FIELD_WEIGHTS:
@@ -317,6 +338,7 @@ class _Term(NamedTuple):
 
 
 def _term(text: str, whole: bool) -> _Term:
+    """A query word read as text, English singular, pinyin and number."""
     variants = [(text, 1.0)] + [(v, VARIANT) for v in _singulars(text)]
     letters = text.replace(" ", "").replace("'", "")
     spelled = letters if len(letters) >= 2 and _LETTERS.fullmatch(letters) else ""
@@ -365,7 +387,7 @@ def _parse(query: str, index: SearchIndex) -> _Query | None:
 
 
 def _split(word: str, blob: str) -> list[str]:
-    """上饶光伏 (unknown as a whole) -> 上饶, 光伏: the longest known pieces, left to right."""
+    """上饶光伏 (unknown as a whole) -> 上饶, 光伏: the longest known pieces, left to right (all must match)."""
     if word in blob or not _CJK_RUN.fullmatch(word) or not 3 <= len(word) <= MAX_SPLIT:
         return [word]
     pieces: list[str] = []
@@ -374,10 +396,9 @@ def _split(word: str, blob: str) -> list[str]:
         end = start + 1
         while end < len(word) and word[start : end + 1] in blob:
             end += 1
-        if end - start >= 2:
-            pieces.append(word[start:end])
+        pieces.append(word[start:end])
         start = end
-    return pieces or [word]
+    return pieces
 
 
 def _possible(term: _Term, index: SearchIndex) -> bool:
@@ -435,6 +456,7 @@ def _quality(length: int, start: int, end: int, whole_word: bool, full: float) -
 
 
 def _text_match(field: _Field, term: _Term) -> _Found | None:
+    """The term (or its singular) as a substring of the field, on word and number boundaries."""
     best: _Found | None = None
     for variant, weight in term.variants:
         at = _locate(field.norm, variant)
@@ -449,6 +471,7 @@ def _text_match(field: _Field, term: _Term) -> _Found | None:
 
 
 def _pinyin_match(entry: _Entry, pinyin: _Pinyin, term: _Term) -> _Found | None:
+    """The term as the pinyin of adjacent characters (guangfu, "guang fu"), or their initials (gf)."""
     field = entry.fields[pinyin.field]
     span = _syllables(pinyin, term.spelled)
     how, weight = "pinyin", PINYIN
@@ -474,6 +497,7 @@ def _syllables(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
 
 
 def _initials(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
+    """First and last syllable of a match of the initials of adjacent characters."""
     at = pinyin.initials.find(spelled)
     while at >= 0:
         if _adjacent(pinyin.chars, at, at + len(spelled) - 1):
@@ -530,6 +554,7 @@ def _score(entry: _Entry, query: _Query) -> tuple[float, list[_Found]] | None:
 def _wanted(
     record: Record, types: Iterable[str] | None, industry: str | None, year: int | None, kind: str | None
 ) -> bool:
+    """Whether a record passes the filters (``kind`` is a claim's or entity's kind, or a tier)."""
     if types and record.TYPE not in types:
         return False
     if industry and industry not in getattr(record, "industries", ()) and record.id != industry:
@@ -568,12 +593,14 @@ def search(
 
 
 def _feasible(query: _Query, index: SearchIndex) -> bool:
+    """False when some word occurs nowhere, so a hopeless query costs no scan of the records."""
     if query.phrase is not None and _possible(query.phrase, index):
         return True
     return all(_possible(t, index) for t in query.terms)
 
 
 def _hit(record: Record, total: float, shown: list[_Found]) -> Hit:
+    """The hit with its rounded score and each distinct match."""
     matches: dict[tuple[str, int, int], Match] = {}
     for found in shown:
         match = _to_match(record, found)
@@ -581,10 +608,15 @@ def _hit(record: Record, total: float, shown: list[_Found]) -> Hit:
     return Hit(record, round(total, 2), tuple(matches.values()))
 
 
+def _original(record: Record, field: _Field) -> str:
+    """The record's own text of an indexed field."""
+    originals = _originals(record, field.name)
+    return originals[field.item] if field.item < len(originals) else field.norm
+
+
 def _to_match(record: Record, found: _Found) -> Match:
     """The match as a span of the record's own (not normalised) text."""
-    originals = _originals(record, found.field.name)
-    original = originals[found.field.item] if found.field.item < len(originals) else found.field.norm
+    original = _original(record, found.field)
     start, end = found.start, found.end
     if found.field.offsets is not None:
         start, end = found.field.offsets[start], found.field.offsets[end]
@@ -597,36 +629,53 @@ def _to_match(record: Record, found: _Found) -> Match:
 
 
 def suggestions(kb: KnowledgeBase, query: str, count: int = 3, *, index: SearchIndex | None = None) -> list[str]:
-    """Names, aliases and ids close to the query (also by pinyin), and the words of it that do match."""
-    import difflib
-
+    """Names and aliases close to the query, in writing or in sound (光复 -> 光伏), and the words that match."""
     index = index or index_for(kb)
     wanted = normalise(query, index.fold)
     if not wanted.strip() or len(wanted) > MAX_SUGGEST:
         return []
-    scored: dict[str, float] = {}
-    for name, keys in _suggestion_keys(kb, index):
-        for key in keys:
-            matcher = difflib.SequenceMatcher(None, wanted, key)
-            if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5:
-                scored[name] = max(scored.get(name, 0.0), matcher.ratio())
-    close = [n for n, r in sorted(scored.items(), key=lambda item: -item[1]) if r >= 0.5]
+    forms = {wanted, "".join(wanted.split())}
+    if _CJK.search(wanted):
+        forms.add("".join(index.sounds.get(char, char) for char in wanted if not char.isspace()))
+    close = _closest(forms, _suggestion_keys(kb, index))
     partial = _matching_words(kb, query, index)
-    return list(dict.fromkeys(([partial] if partial else []) + close))[:count]
+    return _unique(([partial] if partial else []) + close)[:count]
 
 
-def _suggestion_keys(kb: KnowledgeBase, index: SearchIndex) -> Iterable[tuple[str, list[str]]]:
-    """Each name, alias and id a user might mean, with its normalised forms and pinyin."""
+def _unique(names: list[str]) -> list[str]:
+    """Names in order, each once whatever its case (Geely, geely)."""
+    unique: dict[str, str] = {}
+    for name in names:
+        unique.setdefault(name.casefold(), name)
+    return list(unique.values())
+
+
+def _closest(forms: set[str], keys: Iterable[tuple[str, str]]) -> list[str]:
+    """Names whose key is closest to any form of the query (difflib ratio of at least CLOSE), best first."""
+    import difflib
+
+    scored: dict[str, float] = {}
+    for name, key in keys:
+        for form in forms:
+            matcher = difflib.SequenceMatcher(None, form, key)
+            if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE:
+                scored[name] = max(scored.get(name, 0.0), matcher.ratio())
+    return [name for name, ratio in sorted(scored.items(), key=lambda item: -item[1]) if ratio >= CLOSE]
+
+
+def _suggestion_keys(kb: KnowledgeBase, index: SearchIndex) -> Iterable[tuple[str, str]]:
+    """Each name and alias a user might mean, keyed by its normalised text and its pinyin."""
     for entry in index.entries:
         record = kb.by_id.get(entry.id)
         if record is None or record.TYPE in ("claim", "source"):
             continue
-        spelled = {p.field: p for p in entry.pinyin}
+        spelled = {p.field: p.joined for p in entry.pinyin}
         for number, field in enumerate(entry.fields):
-            if field.name in ("name", "aliases", "name_en", "aliases_en", "id"):
-                pinyin = spelled.get(number)
-                keys = [field.norm] + ([pinyin.joined, pinyin.initials] if pinyin else [])
-                yield _to_match(record, _Found(0, field, 0, len(field.norm), "")).text, keys
+            if field.name in ("name", "aliases", "name_en", "aliases_en"):
+                name = _original(record, field)
+                yield name, field.norm
+                if number in spelled:
+                    yield name, spelled[number]
 
 
 def _matching_words(kb: KnowledgeBase, query: str, index: SearchIndex) -> str:

@@ -47,11 +47,10 @@ class SourceText:
 
 
 def source_dirs(option: str | None = None) -> list[Path]:
-    """Where source texts are looked for: the option, ``SRFACTS_SOURCES``, then ../shared/source."""
-    found: list[Path] = []
-    for chosen in (option, os.environ.get("SRFACTS_SOURCES")):
-        if chosen:
-            found.append(Path(chosen))
+    """Where source texts are looked for: the option alone, else ``SRFACTS_SOURCES``, then ../shared/source."""
+    if option:
+        return [Path(option)]
+    found = [Path(os.environ["SRFACTS_SOURCES"])] if os.environ.get("SRFACTS_SOURCES") else []
     checkout = Path(__file__).resolve().parents[2]
     found += [
         checkout.parent / "shared" / "source",
