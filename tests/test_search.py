@@ -1,11 +1,10 @@
-"""Search: the table of queries from the article, normalisation, pinyin, numbers, filters, the index, speed."""
+"""Search: the table of queries from the article, normalisation, pinyin, numbers, filters, the index."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -247,10 +246,9 @@ def test_special_characters_are_literal(kb: KnowledgeBase, index: SearchIndex, q
     ],
     ids=["x", "bracket", "words", "cjk", "short-words", "numbers", "pinyin"],
 )
-def test_very_long_queries_are_quick(kb: KnowledgeBase, index: SearchIndex, query: str) -> None:
-    start = time.perf_counter()
+def test_very_long_queries_are_plain_text(kb: KnowledgeBase, index: SearchIndex, query: str) -> None:
+    """Matched literally, never an error (their speed is measured in benchmarks/, not asserted here)."""
     hits = search(kb, query, index=index)
-    assert time.perf_counter() - start < 0.25
     assert isinstance(hits, list)
     assert suggestions(kb, query, index=index) == [] or len(query.split()) > 1
 
@@ -308,16 +306,6 @@ def test_index_of_another_knowledge_base_does_not_match(tiny: KnowledgeBase, ind
 def test_search_builds_an_index_when_none_is_given(kb: KnowledgeBase) -> None:
     assert ids(search(kb, "光伏"))[0] == "photovoltaic-new-energy"
     assert ids(kb.search("guangfu"))[0] == "photovoltaic-new-energy"
-
-
-def test_speed(kb: KnowledgeBase, index: SearchIndex) -> None:
-    start = time.perf_counter()
-    build_index(kb)
-    assert time.perf_counter() - start < 1.0
-    start = time.perf_counter()
-    for case in QUERIES:
-        run_case(kb, index, case)
-    assert (time.perf_counter() - start) / len(QUERIES) < 0.01
 
 
 # --- Imports: nothing heavy at import or query time ------------------------------------------------------

@@ -402,8 +402,11 @@ def validate(
     if problems:
         _warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
         raise typer.Exit(int(ExitStatus.INVALID_DATA))
+    from srfacts.load import bundled_data_path
+
     checked = " and faithful to its source" if source is not None else ""
-    _warn(f"{where}: valid{checked} ({len(kb.all_records())} records)")
+    label = "the bundled knowledge file" if where == str(bundled_data_path()) else where
+    _warn(f"{label}: valid{checked} ({len(kb.all_records())} records)")
 
 
 @app.command(epilog="Example: srfacts timeline --year 2022 --json")

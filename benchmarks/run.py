@@ -1,0 +1,127 @@
+"""Speed and memory of srfacts against the floor of its framework, measured in one run.
+
+The floor is an empty Typer app (one command, no data) on the same interpreter and Typer.
+Each command runs several times interleaved with the floor; medians are compared. Peak memory
+is the child's maximum resident set. Prints ratios; asserts nothing about time.
+
+    python benchmarks/run.py            # full: 15 runs each, and a 100,000-record file
+    python benchmarks/run.py --quick    # short: 5 runs each, and a 5,000-record file
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import write  # noqa: E402
+
+FLOOR_APP = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main() -> None:
+    print("[]")
+
+
+if __name__ == "__main__":
+    app()
+"""
+
+TARGET_TIME = 1.15
+TARGET_MEMORY = 1.3
+
+
+def run_and_wait(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Like ``measure`` but collects the child's own rusage (peak memory)."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code}")
+    return elapsed, usage.ru_maxrss
+
+
+def compare(commands: dict[str, list[str]], floor: list[str], env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
+    """Median time and peak memory of each command and the floor, interleaved run by run."""
+    for argv in [floor, *commands.values()]:  # warm: disk cache, compiled srfacts cache
+        run_and_wait(argv, env)
+    times: dict[str, list[float]] = {name: [] for name in ["floor", *commands]}
+    memory: dict[str, list[int]] = {name: [] for name in times}
+    for _ in range(runs):
+        for name, argv in [("floor", floor), *commands.items()]:
+            elapsed, peak = run_and_wait(argv, env)
+            times[name].append(elapsed)
+            memory[name].append(peak)
+    return {name: (statistics.median(times[name]), statistics.median(memory[name])) for name in times}
+
+
+def report(results: dict[str, tuple[float, float]], base: str) -> None:
+    base_time, base_memory = results[base]
+    print(f"{'':28} {'median ms':>10} {'ratio':>7} {'peak MiB':>9} {'ratio':>7}")
+    for name, (seconds, peak) in results.items():
+        print(
+            f"{name:28} {seconds * 1000:10.1f} {seconds / base_time:7.2f} {peak / 1024:9.1f} {peak / base_memory:7.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller scale file")
+    parser.add_argument("--records", type=int, help="records in the scale file (default 100000, quick 5000)")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 15
+    records = args.records or (5000 if args.quick else 100_000)
+    srfacts = [sys.executable, "-m", "srfacts"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        floor_app = folder / "floor.py"
+        floor_app.write_text(FLOOR_APP, encoding="utf-8")
+        env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
+        env.pop("SRFACTS_DATA", None)
+
+        print(f"== start-up against the floor (an empty Typer app), {runs} interleaved runs, medians")
+        results = compare(
+            {"search 光伏 --json": [*srfacts, "search", "光伏", "--json"], "industries (table)": [*srfacts, "industries"]},
+            [sys.executable, str(floor_app)],
+            env,
+            runs,
+        )
+        report(results, "floor")
+        print(f"targets: time ratio <= {TARGET_TIME}, memory ratio <= {TARGET_MEMORY}")
+
+        print(f"\n== scale: a knowledge file of {records} records")
+        big = folder / "big.yaml"
+        written = write(records, big)
+        print(f"generated {written} records, {big.stat().st_size / 1e6:.1f} MB")
+        cold_env = {**env, "XDG_CACHE_HOME": str(folder / "cold-cache")}
+        cold, cold_peak = run_and_wait([*srfacts, "--data", str(big), "search", "光伏", "--json"], cold_env)
+        print(f"first run (compiles the cache): {cold:.2f} s, peak {cold_peak / 1024:.0f} MiB (target <= 30 s)")
+        scale = compare(
+            {
+                "search, bundled file": [*srfacts, "search", "光伏", "--json"],
+                f"search, {written} records": [*srfacts, "--data", str(big), "search", "光伏", "--json", "--limit", "20"],
+            },
+            [sys.executable, str(floor_app)],
+            cold_env,
+            max(3, runs // 3),
+        )
+        report(scale, "search, bundled file")
+        print("targets: warm search on the large file <= 2x the bundled file, peak memory <= 400 MiB")
+
+
+if __name__ == "__main__":
+    main()
