@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -144,12 +143,12 @@ def clear() -> int:
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: _encode(getattr(value, name)) for name in value._fields}
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         return {k: _encode(v) for k, v in value.items()}
-    if is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
     return value
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,8 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> Knowledge
         kb = build(parse_yaml(decode(data, where), where), where)
         if use_cache:
             cache.remember(key, kb, lambda built: _build_index(built).to_data())
-    return replace(kb, cache_key=key)
+    kb.cache_key = key
+    return kb
 
 
 def _build_index(kb: KnowledgeBase) -> SearchIndex:

@@ -1,11 +1,14 @@
-"""The knowledge model: frozen records and the knowledge base that holds them (no I/O)."""
+"""The knowledge model: immutable records and the knowledge base that holds them (no I/O).
+
+Records are named tuples (cheap to define at start-up and to hold by the hundred thousand)
+with a mixin for the behaviour they share.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from srfacts.search import Hit
@@ -37,12 +40,12 @@ def plain(value: Any) -> Any:
     """A JSON-ready copy: Decimal to int or float, tuples to lists, records to mappings."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
     return value
 
 
@@ -51,14 +54,13 @@ class _Record:
 
     __slots__ = ()
     TYPE: ClassVar[str] = ""
-    id: str
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a JSON-ready mapping: ``id``, ``type``, then every field."""
-        out: dict[str, Any] = {"id": self.id, "type": self.TYPE}
-        for f in fields(self):  # type: ignore[arg-type]
-            if f.name != "id":
-                out[f.name] = plain(getattr(self, f.name))
+        names: tuple[str, ...] = getattr(self, "_fields", ())
+        out: dict[str, Any] = {"id": getattr(self, "id", ""), "type": self.TYPE}
+        for name in names[1:]:
+            out[name] = plain(getattr(self, name))
         return out
 
     @property
@@ -79,8 +81,7 @@ class _Record:
         return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class AllowedNumber:
+class AllowedNumber(NamedTuple):
     """A number in the source that no record captures on purpose, with the reason."""
 
     context: str
@@ -91,8 +92,7 @@ class AllowedNumber:
         return {"context": self.context, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
-class Rank:
+class Rank(NamedTuple):
     """Where the text ranks a figure: 列全省第二 -> scope 江西省, position 2."""
 
     scope: str
@@ -104,8 +104,7 @@ class Rank:
         return {"scope": self.scope, "scope_en": self.scope_en, "position": self.position}
 
 
-@dataclass(frozen=True, slots=True)
-class Derivation:
+class Derivation(NamedTuple):
     """How a derived figure is computed from stated ones."""
 
     formula: str
@@ -116,11 +115,7 @@ class Derivation:
         return {"formula": self.formula, "inputs": dict(self.inputs)}
 
 
-@dataclass(frozen=True, slots=True)
-class Source(_Record):
-    """A source text every record's quote comes from."""
-
-    TYPE: ClassVar[str] = "source"
+class _SourceFields(NamedTuple):
     id: str
     title: str
     title_en: str
@@ -132,16 +127,19 @@ class Source(_Record):
     uncaptured_numbers: tuple[AllowedNumber, ...] = ()
     note: str | None = None
 
+
+class Source(_SourceFields, _Record):
+    """A source text every record's quote comes from."""
+
+    __slots__ = ()
+    TYPE: ClassVar[str] = "source"
+
     def links(self) -> tuple[str, ...]:
         """Sources refer to nothing."""
         return ()
 
 
-@dataclass(frozen=True, slots=True)
-class Industry(_Record):
-    """An industry of the 2+4+N system (or one the source names beside it)."""
-
-    TYPE: ClassVar[str] = "industry"
+class _IndustryFields(NamedTuple):
     id: str
     name: str
     name_en: str
@@ -155,11 +153,15 @@ class Industry(_Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Metric(_Record):
-    """A figure: value as written, unit, qualifier, period, scope and provenance."""
+class Industry(_IndustryFields, _Record):
+    """An industry of the 2+4+N system (or one the source names beside it)."""
 
-    TYPE: ClassVar[str] = "metric"
+    __slots__ = ()
+    TYPE: ClassVar[str] = "industry"
+
+
+
+class _MetricFields(NamedTuple):
     id: str
     name: str
     name_en: str
@@ -178,7 +180,15 @@ class Metric(_Record):
     industries: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     derivation: Derivation | None = None
+    group: str | None = None
     note: str | None = None
+
+
+class Metric(_MetricFields, _Record):
+    """A figure: value as written, unit, qualifier, period, scope and provenance."""
+
+    __slots__ = ()
+    TYPE: ClassVar[str] = "metric"
 
     def links(self) -> tuple[str, ...]:
         """Linked industries and entities, and a derived figure's inputs."""
@@ -186,11 +196,7 @@ class Metric(_Record):
         return self.industries + self.entities + inputs
 
 
-@dataclass(frozen=True, slots=True)
-class Claim(_Record):
-    """A qualitative statement: award, ranking, record, first, policy, target ..."""
-
-    TYPE: ClassVar[str] = "claim"
+class _ClaimFields(NamedTuple):
     id: str
     kind: str
     text: str
@@ -204,11 +210,15 @@ class Claim(_Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Entity(_Record):
-    """A company, park, institution, programme, plan, policy, slogan ..."""
+class Claim(_ClaimFields, _Record):
+    """A qualitative statement: award, ranking, record, first, policy, target ..."""
 
-    TYPE: ClassVar[str] = "entity"
+    __slots__ = ()
+    TYPE: ClassVar[str] = "claim"
+
+
+
+class _EntityFields(NamedTuple):
     id: str
     kind: str
     name: str
@@ -221,6 +231,14 @@ class Entity(_Record):
     note: str | None = None
 
 
+class Entity(_EntityFields, _Record):
+    """A company, park, institution, programme, plan, policy, slogan ..."""
+
+    __slots__ = ()
+    TYPE: ClassVar[str] = "entity"
+
+
+
 Record = Source | Industry | Metric | Claim | Entity
 
 
@@ -229,33 +247,38 @@ def record_years(record: Record) -> tuple[int, ...]:
     return period_years(getattr(record, "period", None))
 
 
-@dataclass(frozen=True)
 class KnowledgeBase:
     """Every record of a knowledge file, with lookups and filters."""
 
-    path: str
-    schema_version: int
-    source_records: tuple[Source, ...]
-    industry_records: tuple[Industry, ...]
-    metric_records: tuple[Metric, ...]
-    claim_records: tuple[Claim, ...]
-    entity_records: tuple[Entity, ...]
-    record_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
-    cache_key: str | None = field(default=None, repr=False, compare=False)
-    by_id: dict[str, Record] = field(init=False, repr=False, compare=False)
-    linked_from: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        by_id: dict[str, Record] = {r.id: r for r in self.all_records()}
+    def __init__(
+        self,
+        path: str,
+        schema_version: int,
+        source_records: tuple[Source, ...],
+        industry_records: tuple[Industry, ...],
+        metric_records: tuple[Metric, ...],
+        claim_records: tuple[Claim, ...],
+        entity_records: tuple[Entity, ...],
+        record_lines: dict[str, int] | None = None,
+    ) -> None:
+        self.path = path
+        self.schema_version = schema_version
+        self.source_records = source_records
+        self.industry_records = industry_records
+        self.metric_records = metric_records
+        self.claim_records = claim_records
+        self.entity_records = entity_records
+        self.record_lines = record_lines or {}
+        self.cache_key: str | None = None  # set by the loader: the content key of the file
+        self.by_id: dict[str, Record] = {r.id: r for r in self.all_records()}
         backlinks: dict[str, list[str]] = {}
-        for record in by_id.values():
+        for record in self.by_id.values():
             for target in record.links():
                 backlinks.setdefault(target, []).append(record.id)
             if isinstance(record, Industry):
                 for entity in record.entities:
                     backlinks.setdefault(entity, []).append(record.id)
-        object.__setattr__(self, "by_id", by_id)
-        object.__setattr__(self, "linked_from", {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()})
+        self.linked_from = {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()}
 
     def all_records(self) -> tuple[Record, ...]:
         """Every record, in file order: sources, industries, metrics, claims, entities."""

@@ -13,7 +13,6 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -67,8 +66,7 @@ _NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9]*)")
 _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """Where a query term matched: the field, the span in its text, that text, and how.
 
     ``how`` is ``exact`` (the whole field), ``text`` (part of it), ``pinyin``, ``initials`` or
@@ -86,8 +84,7 @@ class Match:
         return {"field": self.field, "start": self.start, "end": self.end, "text": self.text, "how": self.how}
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A record that matched, its score and what matched."""
 
     record: Record

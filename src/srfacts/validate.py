@@ -87,6 +87,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "scope": Field("str", True),
         "scope_en": Field("str", True),
         "rank": Field("rank"),
+        "group": Field("id"),
         "industries": Field("refs", target="industries"),
         "entities": Field("refs", target="entities"),
         **_PROVENANCE,
