@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +71,8 @@ def read_part(key: str, part: str) -> Any:
 
 def write_part(key: str, part: str, payload: Any) -> bool:
     """Store a payload atomically; False (and nothing left behind) when it cannot be written."""
+    import tempfile
+
     folder = cache_dir()
     temporary = None
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +65,9 @@ def max_depth() -> int:
 
 def bundled_data_path() -> Path:
     """The curated file: packaged in the wheel, else ``data/facts.yaml`` of the checkout."""
-    packaged = resources.files("srfacts") / "data" / "facts.yaml"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "data" / "facts.yaml"
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "facts.yaml"  # where the wheel puts it (force-include)
+    return packaged if packaged.is_file() else here.parents[1] / "data" / "facts.yaml"
 
 
 def resolve_data_path(option: str | None) -> Path:

@@ -4,7 +4,6 @@ Records are named tuples (cheap to define at start-up and to hold by the hundred
 with a mixin for the behaviour they share.
 """
 
-from __future__ import annotations
 
 import re
 from decimal import Decimal
@@ -334,7 +333,7 @@ class KnowledgeBase:
         """Entities, optionally of one kind or industry."""
         return tuple(r for r in self.entity_records if (kind is None or r.kind == kind) and _linked(r, industry))
 
-    def search(self, query: str, **filters: Any) -> list[Hit]:
+    def search(self, query: str, **filters: Any) -> "list[Hit]":
         """Search every record (see ``srfacts.search``)."""
         from srfacts.search import search
 

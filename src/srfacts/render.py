@@ -3,7 +3,6 @@
 Nothing here reads files or decides exit codes; Rich is imported only when a table is drawn.
 """
 
-from __future__ import annotations
 
 import csv
 import io

@@ -6,7 +6,6 @@ plain JSON-ready data (``to_data``/``from_data``), so a query never imports pypi
 opencc: it folds its text with ``str.translate`` and scans plain strings.
 """
 
-from __future__ import annotations
 
 import itertools
 import re
@@ -200,7 +199,7 @@ class SearchIndex:
         }
 
     @classmethod
-    def from_data(cls, obj: Any) -> SearchIndex:
+    def from_data(cls, obj: Any) -> "SearchIndex":
         """An index from ``to_data`` output; ValueError if it is not one (or of another version)."""
         try:
             if obj["version"] != INDEX_VERSION:

@@ -1,6 +1,5 @@
 """Dated records in time order: what happened, or is due, when."""
 
-from __future__ import annotations
 
 from typing import Any, NamedTuple
 

@@ -1,6 +1,5 @@
 """The unit table: each unit as the article writes it, its base unit and factor."""
 
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import NamedTuple
