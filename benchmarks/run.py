@@ -11,6 +11,7 @@ is the child's maximum resident set. Prints ratios; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -20,9 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-from generate import write  # noqa: E402
 
 FLOOR_APP = """
 import typer
@@ -55,7 +54,9 @@ def run_and_wait(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def compare(commands: dict[str, list[str]], floor: list[str], env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
+def compare(
+    commands: dict[str, list[str]], floor: list[str], env: dict[str, str], runs: int
+) -> dict[str, tuple[float, float]]:
     """Median time and peak memory of each command and the floor, interleaved run by run."""
     for argv in [floor, *commands.values()]:  # warm: disk cache, compiled srfacts cache
         run_and_wait(argv, env)
@@ -85,7 +86,12 @@ def main() -> None:
     args = parser.parse_args()
     runs = 5 if args.quick else 15
     records = args.records or (5000 if args.quick else 100_000)
-    srfacts = [sys.executable, "-m", "srfacts"]
+    script = Path(sys.executable).parent / "srfacts"  # the installed command, as people run it
+    srfacts = [str(script)] if script.is_file() else [sys.executable, "-m", "srfacts"]
+    # Byte-compile srfacts as an installed package would be (PYTHONDONTWRITEBYTECODE may be set).
+    spec = importlib.util.find_spec("srfacts")
+    if spec and spec.origin:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(spec.origin).parent)], check=False)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         floor_app = folder / "floor.py"
@@ -95,7 +101,10 @@ def main() -> None:
 
         print(f"== start-up against the floor (an empty Typer app), {runs} interleaved runs, medians")
         results = compare(
-            {"search 光伏 --json": [*srfacts, "search", "光伏", "--json"], "industries (table)": [*srfacts, "industries"]},
+            {
+                "search 光伏 --json": [*srfacts, "search", "光伏", "--json"],
+                "industries (table)": [*srfacts, "industries"],
+            },
             [sys.executable, str(floor_app)],
             env,
             runs,
@@ -105,7 +114,13 @@ def main() -> None:
 
         print(f"\n== scale: a knowledge file of {records} records")
         big = folder / "big.yaml"
-        written = write(records, big)
+        made = subprocess.run(  # in a child, so this process stays small for the memory figures
+            [sys.executable, str(HERE / "generate.py"), str(records), str(big)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        written = int(made.stdout.split()[1])
         print(f"generated {written} records, {big.stat().st_size / 1e6:.1f} MB")
         cold_env = {**env, "XDG_CACHE_HOME": str(folder / "cold-cache")}
         cold, cold_peak = run_and_wait([*srfacts, "--data", str(big), "search", "光伏", "--json"], cold_env)
@@ -113,7 +128,16 @@ def main() -> None:
         scale = compare(
             {
                 "search, bundled file": [*srfacts, "search", "光伏", "--json"],
-                f"search, {written} records": [*srfacts, "--data", str(big), "search", "光伏", "--json", "--limit", "20"],
+                f"search, {written} records": [
+                    *srfacts,
+                    "--data",
+                    str(big),
+                    "search",
+                    "光伏",
+                    "--json",
+                    "--limit",
+                    "20",
+                ],
             },
             [sys.executable, str(floor_app)],
             cold_env,

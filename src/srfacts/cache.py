@@ -17,20 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from srfacts import __version__
-from srfacts.model import (
-    AllowedNumber,
-    Claim,
-    Derivation,
-    Entity,
-    Industry,
-    KnowledgeBase,
-    Metric,
-    Rank,
-    Record,
-    Source,
-)
+from srfacts.model import AllowedNumber, Claim, Derivation, Entity, Industry, KnowledgeBase, Metric, Rank, Source
 
-FORMAT = "srfacts-cache-1"
+FORMAT = "srfacts-cache-2"
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
 
@@ -58,15 +47,21 @@ def _path(key: str, part: str) -> Path:
 
 
 def read_part(key: str, part: str) -> Any:
-    """The payload stored for ``key`` and ``part``, or None when absent, unreadable or not ours."""
+    """The payload stored for ``key`` and ``part``, or None when absent, unreadable, corrupt or not ours.
+
+    A cache file is a header line (format, key and a digest of the payload) and the payload as
+    JSON; the digest is checked before the payload is parsed, so a truncated, edited or foreign
+    file is never used.
+    """
     try:
         with open(_path(key, part), "rb") as handle:
-            document = json.loads(handle.read())
+            header, _, body = handle.read().partition(b"\n")
+        meta = json.loads(header)
+        if meta != {"format": FORMAT, "key": key, "digest": _blake2b(body)}:
+            return None
+        return json.loads(body)
     except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != key:
-        return None
-    return document.get("payload")
 
 
 def write_part(key: str, part: str, payload: Any) -> bool:
@@ -76,10 +71,12 @@ def write_part(key: str, part: str, payload: Any) -> bool:
     folder = cache_dir()
     temporary = None
     try:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        header = json.dumps({"format": FORMAT, "key": key, "digest": _blake2b(body)}).encode("ascii")
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{key}.{part}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"format": FORMAT, "key": key, "payload": payload}, out, ensure_ascii=False)
+        with os.fdopen(handle, "wb") as out:
+            out.write(header + b"\n" + body)
         os.replace(temporary, _path(key, part))
         _prune(folder)
         return True
@@ -138,57 +135,74 @@ def clear() -> int:
     return removed
 
 
-# Knowledge <-> cache payload. Decimals travel as text so every digit is kept as written.
+# Knowledge <-> cache payload: each record as a list of its fields in order (compact and quick
+# to read back); Decimals travel as text so every digit is kept as written.
 
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
+        return str(value)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return {name: _encode(getattr(value, name)) for name in value._fields}
+        return [_encode(v) for v in value]
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
-    if isinstance(value, dict):
-        if "$decimal" in value:
-            return Decimal(value["$decimal"])
-        return {k: _decode(v) for k, v in value.items()}
-    return value
+def _tuples(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list) else ()
 
 
-def _record(kind: type[Record], stored: dict[str, Any]) -> Record:
-    values = {k: _decode(v) for k, v in stored.items()}
-    if kind is Metric:
-        if values.get("rank") is not None:
-            values["rank"] = Rank(**values["rank"])
-        if values.get("derivation") is not None:
-            derivation = values["derivation"]
-            values["derivation"] = Derivation(derivation["formula"], dict(derivation["inputs"]))
-    if kind is Source:
-        values["uncaptured_numbers"] = tuple(AllowedNumber(**a) for a in values.get("uncaptured_numbers", ()))
-    return kind(**values)
+def _source(row: list[Any]) -> Source:
+    fields = dict(zip(Source._fields, row, strict=True))
+    fields["authors"] = _tuples(fields["authors"])
+    fields["authors_en"] = _tuples(fields["authors_en"])
+    fields["uncaptured_numbers"] = tuple(AllowedNumber(*a) for a in fields["uncaptured_numbers"])
+    return Source(**fields)
 
 
-_SECTIONS: tuple[tuple[str, type[Record]], ...] = (
-    ("source_records", Source),
-    ("industry_records", Industry),
-    ("metric_records", Metric),
-    ("claim_records", Claim),
-    ("entity_records", Entity),
-)
+def _industry(row: list[Any]) -> Industry:
+    fields = dict(zip(Industry._fields, row, strict=True))
+    for name in ("aliases", "aliases_en", "entities"):
+        fields[name] = _tuples(fields[name])
+    return Industry(**fields)
+
+
+def _metric(row: list[Any]) -> Metric:
+    fields = dict(zip(Metric._fields, row, strict=True))
+    fields["value"] = Decimal(fields["value"])
+    fields["base_value"] = Decimal(fields["base_value"])
+    fields["industries"] = _tuples(fields["industries"])
+    fields["entities"] = _tuples(fields["entities"])
+    if fields["rank"] is not None:
+        fields["rank"] = Rank(*fields["rank"])
+    if fields["derivation"] is not None:
+        formula, inputs = fields["derivation"]
+        fields["derivation"] = Derivation(formula, dict(inputs))
+    return Metric(**fields)
+
+
+def _claim(row: list[Any]) -> Claim:
+    fields = dict(zip(Claim._fields, row, strict=True))
+    for name in ("industries", "entities", "metrics"):
+        fields[name] = _tuples(fields[name])
+    return Claim(**fields)
+
+
+def _entity(row: list[Any]) -> Entity:
+    fields = dict(zip(Entity._fields, row, strict=True))
+    for name in ("aliases", "aliases_en", "industries"):
+        fields[name] = _tuples(fields[name])
+    return Entity(**fields)
+
+
+_SECTIONS = ("source_records", "industry_records", "metric_records", "claim_records", "entity_records")
 
 
 def encode_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
     """A knowledge base as a JSON-ready payload."""
-    payload: dict[str, Any] = {"path": kb.path, "schema_version": kb.schema_version, "lines": kb.record_lines}
-    for name, _ in _SECTIONS:
+    payload: dict[str, Any] = {"schema_version": kb.schema_version, "lines": kb.record_lines}
+    for name in _SECTIONS:
         payload[name] = [_encode(r) for r in getattr(kb, name)]
     return payload
 
@@ -196,19 +210,15 @@ def encode_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
 def decode_knowledge(payload: Any, path: str) -> KnowledgeBase | None:
     """A knowledge base from ``encode_knowledge`` output, or None if the payload is not one."""
     try:
-        sources, industries, metrics, claims, entities = (
-            tuple(_record(kind, stored) for stored in payload[name]) for name, kind in _SECTIONS
-        )
-        lines = {str(k): int(v) for k, v in payload["lines"].items()}
         return KnowledgeBase(
             path,
             int(payload["schema_version"]),
-            sources,  # type: ignore[arg-type]
-            industries,  # type: ignore[arg-type]
-            metrics,  # type: ignore[arg-type]
-            claims,  # type: ignore[arg-type]
-            entities,  # type: ignore[arg-type]
-            record_lines=lines,
+            tuple(_source(r) for r in payload["source_records"]),
+            tuple(_industry(r) for r in payload["industry_records"]),
+            tuple(_metric(r) for r in payload["metric_records"]),
+            tuple(_claim(r) for r in payload["claim_records"]),
+            tuple(_entity(r) for r in payload["entity_records"]),
+            record_lines={str(k): int(v) for k, v in payload["lines"].items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         return None

@@ -34,6 +34,21 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class Language(str, Enum):
+    """Language of tables and ``show`` (JSON always carries both)."""
+
+    zh = "zh"
+    en = "en"
+
+
+class ExportFormat(str, Enum):
+    """Formats of ``export``."""
+
+    sqlite = "sqlite"
+    json = "json"
+    csv = "csv"
+
+
 class SafeGroup(TyperGroup):
     """The one error boundary: project errors become a message on stderr and an exit status."""
 
@@ -75,11 +90,65 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+
+# Shell completion (srfacts --install-completion): each callback imports its helpers only when called.
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from srfacts.complete import record_ids
+
+    return record_ids(ctx, incomplete)
+
+
+def _complete_industries(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from srfacts.complete import industries
+
+    return industries(ctx, incomplete)
+
+
+def _complete_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.complete import kinds
+
+    return kinds(ctx, incomplete)
+
+
+def _complete_tiers(incomplete: str) -> list[str]:
+    from srfacts.complete import tiers
+
+    return tiers(incomplete)
+
+
+def _complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.complete import record_types
+
+    return record_types(ctx, incomplete)
+
+
+def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.complete import fields
+
+    return fields(ctx, incomplete)
+
+
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="FIELD,...",
+        help="Only these fields, in this order (JSON, JSONL, CSV, TSV and tables); a wrong one lists them all.",
+        autocompletion=_complete_fields,
+    ),
+]
 IndustryOption = Annotated[
-    str | None, typer.Option("--industry", "-i", help="Only records linked to this industry (id, name or alias).")
+    str | None,
+    typer.Option(
+        "--industry",
+        "-i",
+        help="Only records linked to this industry (id, name or alias).",
+        autocompletion=_complete_industries,
+    ),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only records that refer to this year.")]
 
@@ -143,6 +212,10 @@ def _knowledge(ctx: typer.Context) -> KnowledgeBase:
     return load(ctx.obj.get("data") if ctx.obj else None)
 
 
+def _lang(ctx: typer.Context) -> str:
+    return str(ctx.obj.get("lang") or "zh") if ctx.obj else "zh"
+
+
 def _choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
     if value is None or value in choices:
         return value
@@ -167,19 +240,30 @@ def _industry(kb: KnowledgeBase, value: str | None) -> str | None:
     raise UsageError(f"unknown industry '{value}'{_close(value, candidates)}; see: srfacts industries")
 
 
-def _listing(rows: list[dict[str, Any]], fmt: str, record_type: str, empty: str, group_by: str | None = None) -> None:
-    from srfacts.render import COLUMNS, render
+def _listing(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    record_type: str,
+    empty: str,
+    group_by: str | None = None,
+    fields: str | None = None,
+    lang: str = "zh",
+) -> None:
+    from srfacts.render import columns_for, parse_fields, record_fields, render
 
+    chosen = parse_fields(fields, record_fields(record_type)) if fields else None
     if fmt == "json" or rows:
         _emit(
             render(
                 rows,
                 fmt,
-                COLUMNS[record_type],
+                columns_for(record_type, lang),
                 color=_use_color(),
                 width=_width(),
                 tty=_is_tty(),
                 group_by=group_by,
+                fields=chosen,
+                lang=lang,
             )
         )
     if not rows:
@@ -204,20 +288,30 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang", envvar="SRFACTS_LANG", case_sensitive=False, help="Language of tables and show: zh or en."
+        ),
+    ] = Language.zh,
 ) -> None:
     """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
-    ctx.obj = {"data": data}
+    ctx.obj = {"data": data, "lang": lang.value}
 
 
 @app.command(epilog="Example: srfacts industries --tier leading --json")
 def industries(
     ctx: typer.Context,
-    tier: Annotated[str | None, typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.")] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.", autocompletion=_complete_tiers),
+    ] = None,
     cluster: Annotated[bool, typer.Option("--cluster", help="Only the 千亿级 (100-billion-yuan) clusters.")] = False,
     sort: Annotated[str, typer.Option("--sort", help="Order by tier, id or name.")] = "tier",
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """List the industries of the 2+4+N system, grouped by tier."""
     kb = _knowledge(ctx)
@@ -230,7 +324,8 @@ def industries(
     else:
         records.sort(key=lambda r: r.name)
     rows = [r.to_dict() for r in records[:limit]]
-    _listing(rows, _fmt(fmt, as_json), "industry", "no industry matches", group_by="tier" if order == "tier" else None)
+    group_by = "tier" if order == "tier" else None
+    _listing(rows, _fmt(fmt, as_json), "industry", "no industry matches", group_by, fields, _lang(ctx))
 
 
 @app.command(epilog="Example: srfacts metrics --industry 光伏 --year 2022 --format csv")
@@ -242,50 +337,82 @@ def metrics(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Draw bars for the figures the data file groups (same unit and period).")
+    ] = False,
 ) -> None:
     """List figures with value, unit, qualifier, period, scope and rank."""
     kb = _knowledge(ctx)
     chosen = _choice(status, ("actual", "target", "derived"), "status")
     records = kb.metrics(industry=_industry(kb, industry), year=year, status=chosen)
-    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "metric", "no metric matches")
+    if chart:
+        _chart(records[:limit], as_json or fmt != OutputFormat.table or fields is not None, _lang(ctx))
+        return
+    rows = [r.to_dict() for r in records[:limit]]
+    _listing(rows, _fmt(fmt, as_json), "metric", "no metric matches", None, fields, _lang(ctx))
+
+
+def _chart(records: Any, other_output: bool, lang: str) -> None:
+    from srfacts.chart import chart_groups, render_charts
+
+    if other_output:
+        raise UsageError("--chart draws bars; it takes no --format, --json or --fields")
+    groups = chart_groups(records)
+    if not groups:
+        raise NotFoundError("none of these metrics belongs to a group of figures to chart")
+    _emit(render_charts(groups, lang=lang, color=_use_color(), width=_width()))
 
 
 @app.command(epilog="Example: srfacts claims --kind award")
 def claims(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.", autocompletion=_complete_kinds),
+    ] = None,
     industry: IndustryOption = None,
     year: YearOption = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """List claims: awards, rankings, records, firsts, policies, projects, targets, events."""
     kb = _knowledge(ctx)
     records = kb.claims(kind=_choice(kind, CLAIM_KINDS, "kind"), industry=_industry(kb, industry), year=year)
-    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "claim", "no claim matches")
+    rows = [r.to_dict() for r in records[:limit]]
+    _listing(rows, _fmt(fmt, as_json), "claim", "no claim matches", None, fields, _lang(ctx))
 
 
 @app.command(epilog="Example: srfacts entities --kind company --json")
 def entities(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.", autocompletion=_complete_kinds),
+    ] = None,
     industry: IndustryOption = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """List companies, parks, institutions, programmes, plans, policies and slogans."""
     kb = _knowledge(ctx)
     records = kb.entities(kind=_choice(kind, ENTITY_KINDS, "kind"), industry=_industry(kb, industry))
-    _listing([r.to_dict() for r in records[:limit]], _fmt(fmt, as_json), "entity", "no entity matches")
+    rows = [r.to_dict() for r in records[:limit]]
+    _listing(rows, _fmt(fmt, as_json), "entity", "no entity matches", None, fields, _lang(ctx))
 
 
 @app.command(epilog="Example: srfacts sources --json")
-def sources(ctx: typer.Context, fmt: FormatOption = OutputFormat.table, as_json: JsonOption = False) -> None:
+def sources(
+    ctx: typer.Context, fmt: FormatOption = OutputFormat.table, as_json: JsonOption = False, fields: FieldsOption = None
+) -> None:
     """List the source texts the facts are quoted from."""
     kb = _knowledge(ctx)
-    _listing([r.to_dict() for r in kb.sources()], _fmt(fmt, as_json), "source", "no source is recorded")
+    rows = [r.to_dict() for r in kb.sources()]
+    _listing(rows, _fmt(fmt, as_json), "source", "no source is recorded", None, fields, _lang(ctx))
 
 
 @app.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
@@ -293,14 +420,21 @@ def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to find; several words must all match.")],
     record_type: Annotated[
-        str | None, typer.Option("--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.")
+        str | None,
+        typer.Option(
+            "--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.", autocompletion=_complete_types
+        ),
     ] = None,
     industry: IndustryOption = None,
     year: YearOption = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.", autocompletion=_complete_kinds),
+    ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
     from srfacts.render import hits_view, render
@@ -323,8 +457,15 @@ def search(
         limit=limit,
     )
     output = _fmt(fmt, as_json)
-    if hits or output == "json":
-        rows, columns, spans = hits_view(hits, output)
+    if fields:
+        from srfacts.render import parse_fields, search_fields
+
+        picked = parse_fields(fields, search_fields())
+        if hits or output == "json":
+            rows = [h.to_dict() for h in hits]
+            _emit(render(rows, output, (), color=_use_color(), width=_width(), tty=_is_tty(), fields=picked))
+    elif hits or output == "json":
+        rows, columns, spans = hits_view(hits, output, _lang(ctx))
         if output == "table":
             from srfacts.render import to_table
 
@@ -338,9 +479,12 @@ def search(
 @app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.")],
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The id of any record.", autocompletion=_complete_ids)
+    ],
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """Show one record in full: every field, its quote and the records linked to it."""
     from srfacts.render import record_view
@@ -350,7 +494,16 @@ def show(
     if record is None:
         close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
         raise NotFoundError(f"no record has the id '{record_id}'", close)
-    _emit(record_view(_shown(kb, record), _fmt(fmt, as_json), color=_use_color(), width=_width(), tty=_is_tty()))
+    chosen = None
+    if fields:
+        from srfacts.render import parse_fields, record_fields
+
+        chosen = parse_fields(fields, (*record_fields(record.TYPE), "context", "related"))
+    output = _fmt(fmt, as_json)
+    view = record_view(
+        _shown(kb, record), output, color=_use_color(), width=_width(), tty=_is_tty(), fields=chosen, lang=_lang(ctx)
+    )
+    _emit(view)
 
 
 def _shown(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
@@ -412,26 +565,97 @@ def validate(
 def timeline(
     ctx: typer.Context,
     year: YearOption = None,
-    record_type: Annotated[str | None, typer.Option("--type", help="Only metric or claim.")] = None,
+    record_type: Annotated[
+        str | None, typer.Option("--type", help="Only metric or claim.", autocompletion=_complete_types)
+    ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
+    fields: FieldsOption = None,
 ) -> None:
     """Dated awards, events, figures and targets in time order."""
-    from srfacts.render import TIMELINE_COLUMNS, render
+    from srfacts.render import TIMELINE_COLUMNS, TIMELINE_COLUMNS_EN, TIMELINE_FIELDS, parse_fields, render
     from srfacts.timeline import timeline as entries
 
     kb = _knowledge(ctx)
     chosen = _choice(record_type, ("metric", "claim"), "type")
-    rows = [e.to_dict() for e in entries(kb, year=year, record_type=chosen)][:limit]
+    picked = parse_fields(fields, TIMELINE_FIELDS) if fields else None
+    found = entries(kb, year=year, record_type=chosen)[:limit]
+    rows = [e.to_dict() for e in found]
     output = _fmt(fmt, as_json)
+    lang = _lang(ctx)
+    columns = TIMELINE_COLUMNS_EN if lang == "en" else TIMELINE_COLUMNS
+    if lang == "en" and output in ("table", "markdown"):
+        from srfacts.render import figure
+
+        for row, entry in zip(rows, found, strict=True):
+            if row["figure"] is not None:
+                row["figure"] = figure(entry.record.to_dict(), lang)
     if rows or output == "json":
-        _emit(render(rows, output, TIMELINE_COLUMNS, color=_use_color(), width=_width(), tty=_is_tty()))
+        view = render(rows, output, columns, color=_use_color(), width=_width(), tty=_is_tty(), fields=picked)
+        _emit(view)
     if not rows:
         raise NotFoundError("no dated record matches")
 
 
-cache_app = typer.Typer(help="Show or clear the compiled cache.", no_args_is_help=True)
+@app.command(epilog="Examples: srfacts schema > facts.schema.json | srfacts schema --path")
+def schema(
+    path: Annotated[bool, typer.Option("--path", help="Print where the bundled schema file is instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the knowledge file (editors use it to complete and check fields)."""
+    from srfacts.knowledge_schema import SCHEMA_FILE
+
+    _emit(f"{SCHEMA_FILE}\n" if path else SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@app.command(
+    epilog="Examples: srfacts export facts.db && datasette facts.db | srfacts export --format csv facts-csv"
+    " | srfacts export --format json -"
+)
+def export(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="Where to write: a SQLite or JSON file, or a folder for CSV ('-': JSON to stdout)."
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, help="sqlite, json or csv (default: json for *.json, else sqlite)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write every record to a SQLite database (for Datasette and sqlite-utils), a JSON file or CSV files."""
+    from pathlib import Path
+
+    from srfacts import export as exporter
+
+    kb = _knowledge(ctx)
+    chosen = fmt.value if fmt else ("json" if target.lower().endswith(".json") or target == "-" else "sqlite")
+    if target == "-":
+        if chosen != "json":
+            raise UsageError("only --format json can be written to stdout ('-')")
+        from srfacts.render import to_json
+
+        _emit(to_json(exporter.documents(kb)))
+        return
+    try:
+        exporter.export(kb, chosen, Path(target), force=force)
+    except FileExistsError:
+        raise UsageError(f"{target} exists; add --force to replace it") from None
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    _warn(f"wrote {target} ({chosen})")
+
+
+cache_app = typer.Typer(
+    help="Show or clear the compiled cache.",
+    epilog="Examples: srfacts cache info | srfacts cache clear",
+    no_args_is_help=True,
+)
 app.add_typer(cache_app, name="cache")
 
 

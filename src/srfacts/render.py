@@ -4,7 +4,6 @@ Nothing here reads files or decides exit codes; Rich is imported only when a tab
 """
 
 
-import csv
 import io
 import json
 import re
@@ -16,8 +15,12 @@ FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
 # Characters that a terminal may act on or that hide or reorder text: C0 and C1 controls,
 # DEL, bidi embeddings, overrides and isolates, zero-width characters, line separators.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+_FORMAT_CONTROLS = [0x061C, *range(0x200B, 0x2010), *range(0x2028, 0x202F), *range(0x2060, 0x206A), 0xFEFF]
+_FORMAT_CONTROLS += range(0xFFF9, 0xFFFC)
+# Translation tables (quicker to build and apply than a regular expression of these ranges).
+_VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_VISIBLE.update({c: f"\\u{c:04x}" for c in _FORMAT_CONTROLS})
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *_FORMAT_CONTROLS]}
 
 
 class Column(NamedTuple):
@@ -30,11 +33,7 @@ class Column(NamedTuple):
 def neutralise(text: str) -> str:
     """Show control, bidi and zero-width characters as visible escapes (ESC -> \\x1b)."""
 
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    text = _UNSAFE.sub(escape, text)
+    text = text.translate(_VISIBLE)
     return "".join(_safe_char(c) for c in text) if _has_other_format_chars(text) else text
 
 
@@ -75,7 +74,16 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> str:
-    """Indented UTF-8 JSON; characters a terminal could act on are written as \\u escapes."""
+    """UTF-8 JSON; characters a terminal could act on are written as \\u escapes.
+
+    A list is written one compact object a line (quick: the C encoder does all the work);
+    anything else is indented.
+    """
+    if isinstance(data, list):
+        if not data:
+            return "[]\n"
+        items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
+        return _json_escape(f"[\n{items}\n]") + "\n"
     return _json_escape(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
@@ -85,7 +93,7 @@ def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def _json_escape(text: str) -> str:
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.translate(_JSON_ESCAPES)
 
 
 def _columns_for(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None) -> list[Column]:
@@ -99,6 +107,8 @@ def _columns_for(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | Non
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None = None, *, safe: bool = False) -> str:
     """RFC 4180 CSV with a header of field names; ``safe`` neutralises controls (for a terminal)."""
+    import csv
+
     flat = [flatten(r) for r in rows]
     cols = _columns_for(flat, columns)
     buffer = io.StringIO()
@@ -115,10 +125,7 @@ _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 def tsv_escape(value: str) -> str:
     """Backslash-escape a TSV field so it stays on one line and in one column (reversible)."""
-    value = "".join(_TSV_ESCAPES.get(c, c) for c in value)
-    return _UNSAFE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
-    )
+    return "".join(_TSV_ESCAPES.get(c, c) for c in value).translate(_VISIBLE)
 
 
 def tsv_unescape(value: str) -> str:
@@ -265,22 +272,93 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "entity": (Column("id", "id"), Column("kind", "kind"), Column("name", "name"), Column("name_en", "name_en")),
 }  # fmt: skip
 
+# --lang en: the curated English fields under English headers (JSON is the same in both languages).
+COLUMNS_EN: dict[str, tuple[Column, ...]] = {
+    "source": (Column("id", "id"), Column("title_en", "title"), Column("authors_en", "authors"),
+               Column("published", "published"), Column("file", "file")),
+    "industry": (Column("tier", "tier"), Column("id", "id"), Column("name_en", "name"),
+                 Column("cluster", "100-billion cluster"), Column("aliases_en", "aliases")),
+    "metric": (Column("id", "id"), Column("name_en", "name"), Column("figure", "figure"), Column("period", "period"),
+               Column("scope_en", "scope"), Column("rank", "rank"), Column("status", "status")),
+    "claim": (Column("id", "id"), Column("kind", "kind"), Column("period", "period"), Column("text_en", "text")),
+    "entity": (Column("id", "id"), Column("kind", "kind"), Column("name_en", "name"), Column("aliases_en", "aliases")),
+}  # fmt: skip
 
-def figure(row: dict[str, Any]) -> str:
-    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元."""
-    return f"{QUALIFIER_MARKS.get(row.get('qualifier') or 'exact', '')}{row.get('value')} {row.get('unit')}"
+LANGUAGES = ("zh", "en")
 
 
-def display_row(row: dict[str, Any]) -> dict[str, Any]:
+def columns_for(record_type: str, lang: str = "zh") -> tuple[Column, ...]:
+    """The table columns of a record type in a language."""
+    return (COLUMNS_EN if lang == "en" else COLUMNS)[record_type]
+
+
+def unit_name(unit: Any, lang: str = "zh") -> str:
+    """A unit as written (亿元), or its English name from the unit table (hundred million yuan)."""
+    if lang != "en":
+        return str(unit)
+    from srfacts.units import UNITS
+
+    spec = UNITS.get(str(unit))
+    return spec.name_en if spec else str(unit)
+
+
+def figure(row: dict[str, Any], lang: str = "zh") -> str:
+    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元 (English unit names in en)."""
+    mark = QUALIFIER_MARKS.get(row.get("qualifier") or "exact", "")
+    return f"{mark}{row.get('value')} {unit_name(row.get('unit'), lang)}"
+
+
+def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """A record mapping with the human forms a table shows (figure, rank, cluster)."""
     shown = dict(row)
+    english = lang == "en"
     if row.get("type") == "metric" and "value" in row:
-        shown["figure"] = figure(row)
+        shown["figure"] = figure(row, lang)
         rank = row.get("rank")
-        shown["rank"] = f"{rank['scope']} #{rank['position']}" if rank else ""
+        shown["rank"] = f"{rank['scope_en' if english else 'scope']} #{rank['position']}" if rank else ""
     if row.get("type") == "industry":
-        shown["cluster"] = "千亿级" if row.get("cluster") else ""
+        shown["cluster"] = ("100-billion" if english else "千亿级") if row.get("cluster") else ""
     return shown
+
+
+def record_fields(record_type: str) -> tuple[str, ...]:
+    """The JSON fields of a record type, in output order: ``id``, ``type``, then the model's."""
+    from srfacts.model import Claim, Entity, Industry, Metric, Source
+
+    names = {
+        "source": Source._fields,
+        "industry": Industry._fields,
+        "metric": Metric._fields,
+        "claim": Claim._fields,
+        "entity": Entity._fields,
+    }[record_type]
+    return ("id", "type", *names[1:])
+
+
+def parse_fields(text: str, available: Sequence[str]) -> tuple[str, ...]:
+    """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available."""
+    from srfacts.errors import UsageError
+
+    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in available]
+    if unknown or not wanted:
+        close = difflib_close(unknown[0], available) if unknown else ""
+        what = f"unknown field '{unknown[0]}'{close}" if unknown else "no field named"
+        raise UsageError(f"{what}; available fields: {', '.join(available)}")
+    return wanted
+
+
+def difflib_close(word: str, candidates: Sequence[str]) -> str:
+    """`` (did you mean x?)`` for a near miss, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def select_fields(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
+    """Each row cut to ``fields``, in that order (a field a row lacks is None)."""
+    return [{f: row.get(f) for f in fields} for row in rows]
 
 
 def render(
@@ -293,8 +371,20 @@ def render(
     width: int | None = None,
     tty: bool = False,
     group_by: str | None = None,
+    fields: Sequence[str] | None = None,
+    lang: str = "zh",
 ) -> str:
-    """Render a listing in one of ``FORMATS``: JSON formats carry every field, the others ``columns``."""
+    """Render a listing in one of ``FORMATS``: JSON formats carry every field, the others ``columns``.
+
+    ``fields`` (``--fields``) cuts every format to those fields, in that order; ``lang`` "en"
+    draws tables from the English fields (JSON, CSV and TSV are the same in both languages).
+    """
+    if fields:
+        if fmt in ("table", "markdown"):
+            shown = select_fields((display_row(r, lang) for r in rows), fields)
+            columns = [Column(f, f) for f in fields]
+            group_by = group_by if group_by in fields else None
+        rows = select_fields(rows, fields)
     if fmt == "json":
         return to_json(list(rows))
     if fmt == "jsonl":
@@ -303,7 +393,8 @@ def render(
         return to_csv(rows, safe=tty)
     if fmt == "tsv":
         return to_tsv(rows)
-    shown = [display_row(r) for r in rows]
+    if not fields:
+        shown = [display_row(r, lang) for r in rows]
     if fmt == "markdown":
         return to_markdown(shown, columns)
     return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by)
@@ -317,6 +408,8 @@ TIMELINE_COLUMNS = (
     Column("label", "name / text"),
     Column("figure", "figure"),
 )
+TIMELINE_COLUMNS_EN = tuple(Column("label_en", c.header) if c.key == "label" else c for c in TIMELINE_COLUMNS)
+TIMELINE_FIELDS = ("period", "year_start", "year_end", "type", "id", "kind", "label", "label_en", "figure")
 
 HIT_COLUMNS = (
     Column("type", "type"),
@@ -326,27 +419,37 @@ HIT_COLUMNS = (
     Column("matched", "matched"),
 )
 _LABEL_FIELDS = ("name", "text", "title")
+_LABEL_FIELDS_EN = ("name_en", "text_en", "title_en")
 
 
-def _detail(row: dict[str, Any]) -> str:
+def _detail(row: dict[str, Any], lang: str = "zh") -> str:
     if row.get("type") == "metric":
         period = f" ({row['period']})" if row.get("period") else ""
-        return figure(row) + period
+        return figure(row, lang) + period
     return str(row.get("kind") or row.get("tier") or row.get("published") or "")
 
 
+def search_fields() -> tuple[str, ...]:
+    """Every field a search hit can carry: the fields of every record type, ``score`` and ``matched``."""
+    from srfacts.model import RECORD_TYPES
+
+    names = [f for record_type in RECORD_TYPES for f in record_fields(record_type)]
+    return (*dict.fromkeys(names), "score", "matched")
+
+
 def hits_view(
-    hits: Sequence[Any], fmt: str
+    hits: Sequence[Any], fmt: str, lang: str = "zh"
 ) -> tuple[list[dict[str, Any]], tuple[Column, ...], dict[tuple[int, str], list[tuple[int, int]]]]:
     """Search hits as rows for ``fmt``: full records for JSON, a summary otherwise, plus table highlights."""
     if fmt in ("json", "jsonl"):
         return [h.to_dict() for h in hits], HIT_COLUMNS, {}
     rows: list[dict[str, Any]] = []
     spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    label_fields = _LABEL_FIELDS_EN if lang == "en" else _LABEL_FIELDS
     for index, hit in enumerate(hits):
         record = hit.record.to_dict()
-        label = hit.record.label
-        matched = [m for m in hit.matches if m.field not in _LABEL_FIELDS]
+        label = hit.record.label_en if lang == "en" else hit.record.label
+        matched = [m for m in hit.matches if m.field not in label_fields]
         rows.append(
             {
                 "type": hit.record.TYPE,
@@ -354,47 +457,69 @@ def hits_view(
                 "score": hit.score,
                 "label": label,
                 "label_en": hit.record.label_en,
-                "detail": _detail(record),
+                "detail": _detail(record, lang),
                 "matched": "; ".join(f"{m.field}: {m.text}" for m in matched),
             }
         )
-        spans[(index, "label")] = [(m.start, m.end) for m in hit.matches if m.field in _LABEL_FIELDS]
+        spans[(index, "label")] = [(m.start, m.end) for m in hit.matches if m.field in label_fields]
     return rows, HIT_COLUMNS, spans
 
 
 _VIEW_SKIP = ("related", "context")
+# In English, a field whose curated English twin is shown (name -> name_en) is left out of `show`.
+_CHINESE_TWINS = ("name", "text", "title", "scope", "aliases", "authors", "rank_scope")
 
 
 def record_view(
-    shown: dict[str, Any], fmt: str, *, color: bool = False, width: int | None = None, tty: bool = False
+    shown: dict[str, Any],
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+    fields: Sequence[str] | None = None,
+    lang: str = "zh",
 ) -> str:
-    """One record in full: JSON object, one JSONL/CSV/TSV row, or field/value tables."""
+    """One record in full: JSON object, one JSONL/CSV/TSV row, or field/value tables.
+
+    ``fields`` keeps only those fields (``related`` and ``context`` included only when named);
+    ``lang`` "en" shows the English fields in the tables and leaves out their Chinese twins.
+    """
+    title = f"{shown.get('type')} {shown.get('id')}"
+    if fields:
+        shown = {f: shown.get(f) for f in fields}
     if fmt == "json":
         return to_json(shown)
     if fmt == "jsonl":
         return to_jsonl([shown])
     flat = {k: v for k, v in shown.items() if k != "related"}
-    flat["related"] = [r["id"] for r in shown.get("related", [])]
+    if "related" in shown:
+        flat["related"] = [r["id"] for r in shown.get("related") or []]
     if fmt == "csv":
         return to_csv([flat], safe=tty)
     if fmt == "tsv":
         return to_tsv([flat])
-    fields = [
-        {"field": k, "value": cell(v)}
-        for k, v in flatten(shown).items()
-        if k not in _VIEW_SKIP and v not in (None, [], "")
+    english = lang == "en"
+    flat_shown = flatten(shown)
+    fields_shown = [
+        {"field": k, "value": f"{cell(v)} ({unit_name(v, lang)})" if english and k == "unit" else cell(v)}
+        for k, v in flat_shown.items()
+        if k not in _VIEW_SKIP
+        and v not in (None, [], "")
+        and not (english and k in _CHINESE_TWINS and flat_shown.get(f"{k}_en") not in (None, [], ""))
     ]
-    related = [{"id": r["id"], "type": r["type"], "label": r["label"]} for r in shown.get("related", [])]
+    label = "label_en" if english else "label"
+    related = [{"id": r["id"], "type": r["type"], "label": r[label]} for r in shown.get("related") or []]
     pair = (Column("field", "field"), Column("value", "value"))
     linked = (Column("id", "id"), Column("type", "type"), Column("label", "name / text"))
     if fmt == "markdown":
-        out = to_markdown(fields, pair)
+        out = to_markdown(fields_shown, pair)
         if shown.get("context"):
             context = shown["context"]
             sentence, start, end = neutralise(context["sentence"]), context["start"], context["end"]
             out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
         return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
-    out = to_table(fields, pair, title=f"{shown['type']} {shown['id']}", color=color, width=width)
+    out = to_table(fields_shown, pair, title=title, color=color, width=width)
     context = shown.get("context")
     if context:
         out += "\n" + quote_in_context(context, color=color, width=width)

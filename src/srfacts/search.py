@@ -8,6 +8,7 @@ opencc: it folds its text with ``str.translate`` and scans plain strings.
 
 
 import itertools
+import json
 import re
 import unicodedata
 import weakref
@@ -17,7 +18,7 @@ from typing import Any, NamedTuple
 
 from srfacts.model import KnowledgeBase, Record, record_years
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # Fields searched, best first, with the score a match in each earns.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -58,8 +59,6 @@ MAX_SPLIT = 32  # longest Chinese word split into known sub-terms
 MAX_SUGGEST = 64  # longest query compared for suggestions
 CLOSE = 0.6  # least difflib ratio of a suggestion
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[a-z]+")
 _NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9]*)")
 _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
@@ -98,7 +97,7 @@ class Hit(NamedTuple):
         return out
 
 
-def normalise(text: str, fold: Mapping[int, str] | None = None) -> str:
+def normalise(text: str, fold: Mapping[int, int] | Mapping[int, str] | None = None) -> str:
     """NFKC, case folding (ＡＢＣ -> abc) and, with an index's ``fold`` table, 鋰 -> 锂. Idempotent."""
     for _ in range(4):
         folded = unicodedata.normalize("NFKC", text).casefold()
@@ -108,6 +107,15 @@ def normalise(text: str, fold: Mapping[int, str] | None = None) -> str:
             break
         text = folded
     return text
+
+
+def _is_cjk(char: str) -> bool:
+    """A CJK Unified Ideograph (or one of Extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _has_cjk(text: str) -> bool:
+    return not text.isascii() and any(_is_cjk(c) for c in text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,15 +167,47 @@ def _pinyin(field: int, syllables: list[str], chars: list[int]) -> _Pinyin:
 
 
 class SearchIndex:
-    """Normalised texts, pinyin and the Traditional-to-Simplified table of one knowledge base."""
+    """Normalised texts, pinyin and the Traditional-to-Simplified table of one knowledge base.
 
-    def __init__(self, t2s: dict[str, str], entries: list[_Entry]) -> None:
+    Each record has a *haystack*, every searchable form of it in one string, so a query finds
+    its candidate records with plain substring tests; only candidates' entries are decoded
+    from the stored data and scored.
+    """
+
+    def __init__(
+        self, t2s: dict[str, str], rows: list[str], haystacks: list[str] | None = None, ids: list[str] | None = None
+    ) -> None:
         self.t2s = t2s
-        self.entries = entries
-        self.fold: dict[int, str] = {ord(k): v for k, v in t2s.items()}
-        self.blob = "\n".join(f.norm for e in entries for f in e.fields)
-        self.spelled = "\n".join(p.joined + "\n" + p.initials for e in entries for p in e.pinyin)
+        self.rows = rows  # each record's entry as JSON text, decoded when a query needs it
+        self.fold: dict[int, int] = str.maketrans("".join(t2s), "".join(t2s.values()))
+        self._decoded: dict[int, _Entry] = {}
+        self.haystacks = haystacks if haystacks is not None else [_haystack(self.entry(i)) for i in range(len(rows))]
+        self._ids = ids
+        self._blob: str | None = None
         self._sounds: dict[str, str] | None = None
+
+    def entry(self, position: int) -> _Entry:
+        """The decoded entry of the record at ``position`` (decoded once, on first use)."""
+        found = self._decoded.get(position)
+        if found is None:
+            try:
+                found = _entry_from_data(self.rows[position])
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+                raise ValueError(f"not a search index entry: {error!r}") from None
+            self._decoded[position] = found
+        return found
+
+    @property
+    def entries(self) -> list[_Entry]:
+        """Every entry, decoded."""
+        return [self.entry(i) for i in range(len(self.rows))]
+
+    @property
+    def blob(self) -> str:
+        """Every haystack in one string: a word absent from it is absent everywhere."""
+        if self._blob is None:
+            self._blob = "\n".join(self.haystacks)
+        return self._blob
 
     @property
     def sounds(self) -> dict[str, str]:
@@ -182,53 +222,84 @@ class SearchIndex:
         return self._sounds
 
     def to_data(self) -> dict[str, Any]:
-        """The index as plain JSON-ready data."""
+        """The index as plain JSON-ready data (the t2s table as two aligned strings, entries as JSON text)."""
         return {
             "version": INDEX_VERSION,
-            "t2s": dict(self.t2s),
-            "records": [
-                {
-                    "id": e.id,
-                    "fields": [list(f) for f in e.fields],
-                    "pinyin": [[p.field, p.joined, p.spaced, p.initials, p.chars] for p in e.pinyin],
-                    "value": e.value,
-                    "unit": e.unit,
-                }
-                for e in self.entries
-            ],
+            "t2s": ["".join(self.t2s), "".join(self.t2s.values())],
+            "records": self.rows,
+            "haystacks": self.haystacks,
+            "ids": self.ids(),
         }
 
     @classmethod
     def from_data(cls, obj: Any) -> "SearchIndex":
-        """An index from ``to_data`` output; ValueError if it is not one (or of another version)."""
+        """An index from ``to_data`` output; ValueError if it is not one (or of another version).
+
+        Entries are checked as they are decoded (a query decodes only its candidates).
+        """
         try:
             if obj["version"] != INDEX_VERSION:
                 raise ValueError(f"search index version {obj['version']}, expected {INDEX_VERSION}")
-            entries = [_entry_from_data(r) for r in obj["records"]]
-            return cls({str(k): str(v) for k, v in obj["t2s"].items()}, entries)
-        except (KeyError, TypeError, AttributeError, IndexError) as error:
+            rows, haystacks, t2s, ids = obj["records"], obj["haystacks"], obj["t2s"], obj["ids"]
+        except (KeyError, TypeError, IndexError) as error:
             raise ValueError(f"not a search index: {error!r}") from None
+        if not (isinstance(rows, list) and isinstance(haystacks, list) and isinstance(t2s, list)):
+            raise ValueError("not a search index: records, haystacks and t2s have the wrong types")
+        if not isinstance(ids, list) or not len(rows) == len(haystacks) == len(ids):
+            raise ValueError("not a search index: one id, text entry and haystack per record are needed")
+        if not all(type(h) is str for h in haystacks):
+            raise ValueError("not a search index: one text entry and one haystack per record are needed")
+        if len(t2s) != 2 or not all(isinstance(t, str) for t in t2s) or len(t2s[0]) != len(t2s[1]):
+            raise ValueError("not a search index: the t2s table must be two aligned texts")
+        return cls(dict(zip(t2s[0], t2s[1], strict=True)), rows, haystacks, ids)
+
+    def ids(self) -> list[str]:
+        """The record ids, in index order."""
+        if self._ids is None:
+            self._ids = [self.entry(i).id for i in range(len(self.rows))]
+        return self._ids
 
     def matches(self, kb: KnowledgeBase) -> bool:
         """Whether this index was built from a knowledge base with the same records in the same order."""
-        return [e.id for e in self.entries] == [r.id for r in kb.all_records()]
+        try:
+            return self.ids() == [r.id for r in kb.all_records()]
+        except ValueError:
+            return False
 
 
-def _entry_from_data(data: dict[str, Any]) -> _Entry:
-    """One record's entry from ``to_data`` output."""
+def _haystack(entry: _Entry) -> str:
+    """Every searchable form of a record in one string: texts, then pinyin spellings and initials."""
+    texts = [f.norm for f in entry.fields]
+    spelled = [form for p in entry.pinyin for form in (p.joined, p.initials)]
+    return "\n".join(texts + spelled)
+
+
+def _entry_to_data(entry: _Entry) -> str:
+    """One entry as JSON text."""
+    fields = [list(f) for f in entry.fields]
+    pinyin = [[p.field, p.spaced, p.chars] for p in entry.pinyin]
+    return json.dumps([entry.id, fields, pinyin, entry.value, entry.unit], ensure_ascii=False, separators=(",", ":"))
+
+
+def _entry_from_data(text: str) -> _Entry:
+    """One record's entry from ``_entry_to_data`` output."""
+    ident, fields_data, pinyin_data, value, unit = json.loads(text)
     fields = [
-        _Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in data["fields"]
+        _Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields_data
     ]
-    pinyin = [_pinyin(int(f), str(s).split(" "), [int(c) for c in chars]) for f, _, s, _, chars in data["pinyin"]]
-    value = data["value"]
-    return _Entry(str(data["id"]), fields, pinyin, None if value is None else str(value), str(data["unit"]))
+    pinyin = [_pinyin(int(f), str(s).split(" "), [int(c) for c in chars]) for f, s, chars in pinyin_data]
+    for p in pinyin:
+        if not 0 <= p.field < len(fields) or len(p.chars) != len(p.spaced.split(" ")):
+            raise ValueError("pinyin does not fit its field")
+    return _Entry(str(ident), fields, pinyin, None if value is None else str(value), str(unit))
 
 
 def build_index(kb: KnowledgeBase) -> SearchIndex:
     """Compute everything a query needs (imports opencc and pypinyin; well under a second)."""
     t2s = _t2s_table()
     fold = {ord(k): v for k, v in t2s.items()}
-    return SearchIndex(t2s, [_build_entry(record, fold) for record in kb.all_records()])
+    entries = [_build_entry(record, fold) for record in kb.all_records()]
+    return SearchIndex(t2s, [_entry_to_data(e) for e in entries], [_haystack(e) for e in entries])
 
 
 def _t2s_table() -> dict[str, str]:
@@ -255,7 +326,7 @@ def _build_entry(record: Record, fold: dict[int, str]) -> _Entry:
         for item, original in enumerate(_originals(record, name)):
             norm = normalise(original, fold)
             fields.append(_Field(name, item, norm, _offsets(original, norm, fold)))
-            if name in PINYIN_FIELDS and _CJK.search(norm):
+            if name in PINYIN_FIELDS and _has_cjk(norm):
                 pinyin.extend(_spell(len(fields) - 1, norm))
     value = getattr(record, "value", None)
     unit = normalise(str(getattr(record, "unit", "") or ""), fold)
@@ -295,7 +366,7 @@ def _spell(field: int, norm: str) -> list[_Pinyin]:
 
     syllables: list[str] = []
     chars: list[int] = []
-    for run in _CJK_RUN.finditer(norm):
+    for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+", norm):
         spelled = [s.casefold() for s in lazy_pinyin(run.group())]
         if len(spelled) == len(run.group()) and all(_LETTERS.fullmatch(s) for s in spelled):
             syllables.extend(spelled)
@@ -384,7 +455,7 @@ def _parse(query: str, index: SearchIndex) -> _Query | None:
 
 def _split(word: str, blob: str) -> list[str]:
     """上饶光伏 (unknown as a whole) -> 上饶, 光伏: the longest known pieces, left to right (all must match)."""
-    if word in blob or not _CJK_RUN.fullmatch(word) or not 3 <= len(word) <= MAX_SPLIT:
+    if word in blob or not 3 <= len(word) <= MAX_SPLIT or not all(_is_cjk(c) for c in word):
         return [word]
     pieces: list[str] = []
     start = 0
@@ -402,7 +473,7 @@ def _possible(term: _Term, index: SearchIndex) -> bool:
     return (
         term.number is not None
         or any(v in index.blob for v, _ in term.variants)
-        or bool(term.spelled and term.spelled in index.spelled)
+        or bool(term.spelled and term.spelled in index.blob)
     )
 
 
@@ -573,11 +644,31 @@ def search(
 ) -> list[Hit]:
     """Records matching every word of ``query`` (or the query as a whole), best first, ties in file order."""
     index = index or index_for(kb)
+    try:
+        return _search(kb, index, query, types, industry, year, kind, limit)
+    except ValueError:  # a stored entry that does not decode: search a freshly built index instead
+        return _search(kb, build_index(kb), query, types, industry, year, kind, limit)
+
+
+def _search(
+    kb: KnowledgeBase,
+    index: SearchIndex,
+    query: str,
+    types: tuple[str, ...] | None,
+    industry: str | None,
+    year: int | None,
+    kind: str | None,
+    limit: int | None,
+) -> list[Hit]:
     parsed = _parse(query, index)
     if parsed is None or not _feasible(parsed, index):
         return []
     hits: list[Hit] = []
-    for entry in index.entries:
+    records = kb.all_records()
+    for position, haystack in enumerate(index.haystacks):
+        if not _may_match(parsed, haystack, position < len(records) and _valued(records[position])):
+            continue
+        entry = index.entry(position)
         record = kb.by_id.get(entry.id)
         if record is None or not _wanted(record, types, industry, year, kind):
             continue
@@ -586,6 +677,23 @@ def search(
             hits.append(_hit(record, *scored))
     hits.sort(key=lambda h: -h.score)
     return hits[:limit] if limit else hits
+
+
+def _valued(record: Record) -> bool:
+    return getattr(record, "value", None) is not None
+
+
+def _may_match(query: _Query, haystack: str, valued: bool) -> bool:
+    """A necessary condition for ``_score`` to match: each term (or the phrase) occurs in the haystack."""
+
+    def occurs(term: _Term) -> bool:
+        return (
+            (term.number is not None and valued)
+            or any(v in haystack for v, _ in term.variants)
+            or bool(term.spelled and term.spelled in haystack)
+        )
+
+    return bool(query.phrase and occurs(query.phrase)) or all(occurs(t) for t in query.terms)
 
 
 def _feasible(query: _Query, index: SearchIndex) -> bool:
@@ -631,7 +739,7 @@ def suggestions(kb: KnowledgeBase, query: str, count: int = 3, *, index: SearchI
     if not wanted.strip() or len(wanted) > MAX_SUGGEST:
         return []
     forms = {wanted, "".join(wanted.split())}
-    if _CJK.search(wanted):
+    if _has_cjk(wanted):
         forms.add("".join(index.sounds.get(char, char) for char in wanted if not char.isspace()))
     close = _closest(forms, _suggestion_keys(kb, index))
     partial = _matching_words(kb, query, index)
