@@ -45,6 +45,12 @@ def test_wheel_contains_the_data_file(wheel: Path) -> None:
     assert "srfacts/cli.py" in names and any(n.endswith("entry_points.txt") for n in names)
 
 
+def test_wheel_contains_the_json_schema(wheel: Path) -> None:
+    schema = ROOT / "src" / "srfacts" / "schema" / "facts.schema.json"
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("srfacts/schema/facts.schema.json") == schema.read_bytes()
+
+
 def test_installed_package_finds_current_data() -> None:
     from srfacts.load import bundled_data_path
 

@@ -1,14 +1,13 @@
-"""A compiled cache of validated knowledge and its search index, keyed by the file's content.
+"""Where the compiled cache lives and how its files are named, written, listed and cleared.
 
-One JSON document per part (knowledge, search index) under ``$XDG_CACHE_HOME/srfacts``,
+Each knowledge file compiles to one SQLite file (see ``store``) under ``$XDG_CACHE_HOME/srfacts``,
 named by a BLAKE2 digest of the knowledge file's bytes and the srfacts version, so an edit is
 seen at once. Files are written to a temporary name and renamed (atomic, safe when several
-processes build at once); a cache that cannot be written or read is skipped silently, and
-one that is corrupt or foreign is ignored and rebuilt. JSON cannot run code when read.
+processes build at once); a cache that cannot be written is skipped silently. Records travel
+as JSON lists of their fields (data that cannot run code when read; no pickle).
 """
 
 import contextlib
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from srfacts import __version__
-from srfacts.model import AllowedNumber, Claim, Derivation, Entity, Industry, KnowledgeBase, Metric, Rank, Source
+from srfacts.model import AllowedNumber, Claim, Derivation, Entity, Industry, Metric, Rank, Record, Source
 
-FORMAT = "srfacts-cache-2"
+FORMAT = "srfacts-cache-3"
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
 
@@ -42,55 +41,42 @@ def content_key(data: bytes) -> str:
     return _blake2b(FORMAT.encode() + b"\0" + __version__.encode() + b"\0" + data)
 
 
-def _path(key: str, part: str) -> Path:
-    return cache_dir() / f"{key}.{part}.json"
+def atomic_write(key: str, suffix: str, fill: Callable[[Path], None]) -> Path | None:
+    """Write a cache file through ``fill(temporary_path)`` and rename it into place.
 
-
-def read_part(key: str, part: str) -> Any:
-    """The payload stored for ``key`` and ``part``, or None when absent, unreadable, corrupt or not ours.
-
-    A cache file is a header line (format, key and a digest of the payload) and the payload as
-    JSON; the digest is checked before the payload is parsed, so a truncated, edited or foreign
-    file is never used.
+    The rename is atomic, so parallel runs building the same entry never see half a file;
+    when anything fails (no permission, disk full ...) nothing is left behind and None is
+    returned: the cache is skipped silently.
     """
-    try:
-        with open(_path(key, part), "rb") as handle:
-            header, _, body = handle.read().partition(b"\n")
-        meta = json.loads(header)
-        if meta != {"format": FORMAT, "key": key, "digest": _blake2b(body)}:
-            return None
-        return json.loads(body)
-    except (OSError, ValueError, RecursionError):
-        return None
-
-
-def write_part(key: str, part: str, payload: Any) -> bool:
-    """Store a payload atomically; False (and nothing left behind) when it cannot be written."""
     import tempfile
 
     folder = cache_dir()
     temporary = None
     try:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        header = json.dumps({"format": FORMAT, "key": key, "digest": _blake2b(body)}).encode("ascii")
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key}.{part}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as out:
-            out.write(header + b"\n" + body)
-        os.replace(temporary, _path(key, part))
+        handle, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+        os.close(handle)
+        fill(Path(temporary))
+        final = entry_path(key, suffix)
+        os.replace(temporary, final)
         _prune(folder)
-        return True
-    except (OSError, ValueError, TypeError):
+        return final
+    except Exception:
         if temporary:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        return False
+        return None
+
+
+def entry_path(key: str, suffix: str) -> Path:
+    """The cache file of a content key."""
+    return cache_dir() / f"{key}.{suffix}"
 
 
 def _prune(folder: Path) -> None:
     """Keep the newest ``KEEP`` cache files."""
     try:
-        files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        files = sorted(folder.glob("*.sqlite"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
         for old in files[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
@@ -110,7 +96,7 @@ def writable() -> bool:
 def info() -> dict[str, Any]:
     """Where the cache is and what it holds."""
     folder = cache_dir()
-    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
     return {
         "path": str(folder),
         "files": len(files),
@@ -127,7 +113,7 @@ def clear() -> int:
         return 0
     removed = 0
     for item in folder.iterdir():
-        if item.suffix in (".json", ".tmp") and item.is_file():
+        if item.suffix in (".sqlite", ".json", ".tmp") and item.is_file():
             item.unlink(missing_ok=True)
             removed += 1
     if not any(folder.iterdir()):
@@ -196,38 +182,20 @@ def _entity(row: list[Any]) -> Entity:
     return Entity(**fields)
 
 
-_SECTIONS = ("source_records", "industry_records", "metric_records", "claim_records", "entity_records")
+DECODERS: dict[str, Callable[[list[Any]], Record]] = {
+    "source": _source,
+    "industry": _industry,
+    "metric": _metric,
+    "claim": _claim,
+    "entity": _entity,
+}
 
 
-def encode_knowledge(kb: KnowledgeBase) -> dict[str, Any]:
-    """A knowledge base as a JSON-ready payload."""
-    payload: dict[str, Any] = {"schema_version": kb.schema_version, "lines": kb.record_lines}
-    for name in _SECTIONS:
-        payload[name] = [_encode(r) for r in getattr(kb, name)]
-    return payload
+def encode_record(record: Record) -> list[Any]:
+    """A record as a JSON-ready list of its fields, in order."""
+    return [_encode(v) for v in record]
 
 
-def decode_knowledge(payload: Any, path: str) -> KnowledgeBase | None:
-    """A knowledge base from ``encode_knowledge`` output, or None if the payload is not one."""
-    try:
-        return KnowledgeBase(
-            path,
-            int(payload["schema_version"]),
-            tuple(_source(r) for r in payload["source_records"]),
-            tuple(_industry(r) for r in payload["industry_records"]),
-            tuple(_metric(r) for r in payload["metric_records"]),
-            tuple(_claim(r) for r in payload["claim_records"]),
-            tuple(_entity(r) for r in payload["entity_records"]),
-            record_lines={str(k): int(v) for k, v in payload["lines"].items()},
-        )
-    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
-        return None
-
-
-def remember(key: str, kb: KnowledgeBase, build_index: Callable[[KnowledgeBase], Any] | None) -> None:
-    """Write a freshly built knowledge base (and its search index) to the cache, if it can be."""
-    if not writable():
-        return
-    write_part(key, "knowledge", encode_knowledge(kb))
-    if build_index is not None:
-        write_part(key, "index", build_index(kb))
+def decode_record(record_type: str, row: list[Any]) -> Record:
+    """A record from ``encode_record`` output; KeyError, TypeError or ValueError if it is not one."""
+    return DECODERS[record_type](row)

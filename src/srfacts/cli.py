@@ -5,8 +5,9 @@ import difflib
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -14,6 +15,12 @@ from typer.core import TyperGroup
 from srfacts import __version__
 from srfacts.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError
 from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase, Record
+
+if TYPE_CHECKING:
+    from srfacts.knowledge import Progress
+    from srfacts.store import Store
+
+SEARCH_LIMIT = 20  # hits shown unless --limit or --all says otherwise
 
 
 class OutputFormat(str, Enum):
@@ -91,8 +98,16 @@ app = typer.Typer(
 )
 
 
+# Shell completion (srfacts --install-completion): each callback imports its helpers only when called,
+# and the callbacks are attached only when the shell asks for completions (_SRFACTS_COMPLETE set),
+# which spares every other run Typer's inspection of them.
+_COMPLETING = any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
 
-# Shell completion (srfacts --install-completion): each callback imports its helpers only when called.
+
+def _completing(callback: Any) -> Any:
+    return callback if _COMPLETING else None
+
+
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from srfacts.complete import record_ids
 
@@ -129,6 +144,11 @@ def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
     return fields(ctx, incomplete)
 
 
+_IDS, _INDUSTRIES, _KINDS, _TIERS, _TYPES, _FIELDS = (
+    _completing(f)
+    for f in (_complete_ids, _complete_industries, _complete_kinds, _complete_tiers, _complete_types, _complete_fields)
+)
+
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
@@ -138,7 +158,7 @@ FieldsOption = Annotated[
         "--fields",
         metavar="FIELD,...",
         help="Only these fields, in this order (JSON, JSONL, CSV, TSV and tables); a wrong one lists them all.",
-        autocompletion=_complete_fields,
+        autocompletion=_FIELDS,
     ),
 ]
 IndustryOption = Annotated[
@@ -147,7 +167,7 @@ IndustryOption = Annotated[
         "--industry",
         "-i",
         help="Only records linked to this industry (id, name or alias).",
-        autocompletion=_complete_industries,
+        autocompletion=_INDUSTRIES,
     ),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only records that refer to this year.")]
@@ -206,10 +226,41 @@ def _fmt(fmt: OutputFormat, as_json: bool) -> str:
     return "json" if as_json else fmt.value
 
 
+def _data(ctx: typer.Context) -> str | None:
+    return ctx.obj.get("data") if ctx.obj else None
+
+
+def _progress() -> "Progress | None":
+    """A progress bar on stderr while a large knowledge file compiles, on a terminal only."""
+    try:
+        if not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+
+    def start(description: str, total: int) -> Callable[[int], None]:
+        if total < 20_000:
+            return lambda done: None
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=None)
+        bar.start()
+        task = bar.add_task(description, total=total)
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+            if bar.tasks[task].completed >= total:
+                bar.stop()
+
+        return advance
+
+    return start
+
+
 def _knowledge(ctx: typer.Context) -> KnowledgeBase:
     from srfacts.knowledge import load
 
-    return load(ctx.obj.get("data") if ctx.obj else None)
+    return load(_data(ctx), progress=_progress())
 
 
 def _lang(ctx: typer.Context) -> str:
@@ -227,16 +278,17 @@ def _close(word: str, candidates: Any) -> str:
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
-def _industry(kb: KnowledgeBase, value: str | None) -> str | None:
+def _industry(kb: "KnowledgeBase | Store", value: str | None) -> str | None:
     """An industry id from an id, a Chinese or English name or an alias."""
     if value is None:
         return None
     wanted = value.strip().casefold()
-    for industry in kb.industries():
+    known = kb.industries()
+    for industry in known:
         names = (industry.id, industry.name, industry.name_en, *industry.aliases, *industry.aliases_en)
         if wanted in (n.casefold() for n in names):
             return industry.id
-    candidates = [n for i in kb.industries() for n in (i.id, i.name, i.name_en, *i.aliases)]
+    candidates = [n for i in known for n in (i.id, i.name, i.name_en, *i.aliases)]
     raise UsageError(f"unknown industry '{value}'{_close(value, candidates)}; see: srfacts industries")
 
 
@@ -304,7 +356,7 @@ def industries(
     ctx: typer.Context,
     tier: Annotated[
         str | None,
-        typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.", autocompletion=_complete_tiers),
+        typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.", autocompletion=_TIERS),
     ] = None,
     cluster: Annotated[bool, typer.Option("--cluster", help="Only the 千亿级 (100-billion-yuan) clusters.")] = False,
     sort: Annotated[str, typer.Option("--sort", help="Order by tier, id or name.")] = "tier",
@@ -369,7 +421,7 @@ def claims(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.", autocompletion=_complete_kinds),
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.", autocompletion=_KINDS),
     ] = None,
     industry: IndustryOption = None,
     year: YearOption = None,
@@ -390,7 +442,7 @@ def entities(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.", autocompletion=_complete_kinds),
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.", autocompletion=_KINDS),
     ] = None,
     industry: IndustryOption = None,
     limit: LimitOption = None,
@@ -421,41 +473,42 @@ def search(
     query: Annotated[list[str], typer.Argument(help="Words to find; several words must all match.")],
     record_type: Annotated[
         str | None,
-        typer.Option(
-            "--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.", autocompletion=_complete_types
-        ),
+        typer.Option("--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.", autocompletion=_TYPES),
     ] = None,
     industry: IndustryOption = None,
     year: YearOption = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.", autocompletion=_complete_kinds),
+        typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.", autocompletion=_KINDS),
     ] = None,
-    limit: LimitOption = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many hits (default 20).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Show every hit, however many.")] = False,
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
     """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
+    from srfacts.knowledge import open_store
     from srfacts.render import hits_view, render
     from srfacts.search import search as find
-    from srfacts.search import suggestions
+    from srfacts.search import search_store, suggestions
 
-    kb = _knowledge(ctx)
     text = " ".join(query)
     chosen = _choice(record_type, RECORD_TYPES, "type")
-    from srfacts.knowledge import search_index
-
-    hits = find(
-        kb,
-        text,
-        index=search_index(kb),
-        types=(chosen,) if chosen else None,
-        industry=_industry(kb, industry),
-        year=year,
-        kind=kind,
-        limit=limit,
-    )
+    wanted = {"types": (chosen,) if chosen else None, "year": year, "kind": kind}
+    most = None if every else (limit or SEARCH_LIMIT)
+    kb: KnowledgeBase | None = None
+    store = open_store(_data(ctx), progress=_progress())
+    if store is None:  # no cache can be written here: search in memory
+        kb = _knowledge(ctx)
+        hits = find(kb, text, industry=_industry(kb, industry), limit=most, **wanted)  # type: ignore[arg-type]
+    else:
+        try:
+            hits = search_store(store, text, industry=_industry(store, industry), limit=most, **wanted)  # type: ignore[arg-type]
+        finally:
+            store.close()
     output = _fmt(fmt, as_json)
     if fields:
         from srfacts.render import parse_fields, search_fields
@@ -473,15 +526,13 @@ def search(
         else:
             _emit(render(rows, output, columns, tty=_is_tty()))
     if not hits:
-        raise NotFoundError(f"nothing matches '{text}'", suggestions(kb, text))
+        raise NotFoundError(f"nothing matches '{text}'", suggestions(kb or _knowledge(ctx), text))
 
 
 @app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
 def show(
     ctx: typer.Context,
-    record_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The id of any record.", autocompletion=_complete_ids)
-    ],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.", autocompletion=_IDS)],
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
@@ -566,7 +617,7 @@ def timeline(
     ctx: typer.Context,
     year: YearOption = None,
     record_type: Annotated[
-        str | None, typer.Option("--type", help="Only metric or claim.", autocompletion=_complete_types)
+        str | None, typer.Option("--type", help="Only metric or claim.", autocompletion=_TYPES)
     ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,

@@ -1,55 +1,108 @@
-"""Get the knowledge base for a knowledge file: from the compiled cache, else read, check and build it."""
+"""Get a knowledge file's records: from its compiled cache, else read, check and compile them."""
 
-from __future__ import annotations
-
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srfacts import cache
 from srfacts.load import decode, parse_yaml, read_bytes, resolve_data_path
-from srfacts.model import KnowledgeBase
+from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
     from srfacts.search import SearchIndex
+    from srfacts.store import Store
+
+# Given a task's description and size, returns the function that reports progress on it.
+Progress = Callable[[str, int], Callable[[int], None]]
 
 
-def load(path: str | Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+def load(path: str | Path | None = None, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeBase:
     """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file)."""
     resolved = resolve_data_path(str(path) if path is not None else None)
     where = str(resolved)
     data = read_bytes(resolved)
     key = cache.content_key(data)
-    kb = cache.decode_knowledge(cache.read_part(key, "knowledge"), where) if use_cache else None
-    if kb is None:
-        from srfacts.validate import build
+    if use_cache:
+        kb = _from_store(key, where, data)
+        if kb is not None:
+            return kb
+    kb = _build(data, where)
+    kb.cache_key = key
+    if use_cache:
+        compile_store(kb, progress)
+    return kb
 
-        kb = build(parse_yaml(decode(data, where), where), where)
-        if use_cache:
-            cache.remember(key, kb, lambda built: _build_index(built).to_data())
+
+def open_store(path: str | Path | None = None, progress: Progress | None = None) -> "Store | None":
+    """The compiled store of a knowledge file, compiling it first if need be (None: no cache here)."""
+    from srfacts.store import Store
+
+    resolved = resolve_data_path(str(path) if path is not None else None)
+    where = str(resolved)
+    data = read_bytes(resolved)
+    key = cache.content_key(data)
+    store = Store.open(key, where)
+    if store is None:
+        kb = _build(data, where)
+        kb.cache_key = key
+        compile_store(kb, progress)
+        store = Store.open(key, where)
+    return store
+
+
+def _from_store(key: str, where: str, data: bytes) -> KnowledgeBase | None:
+    """The knowledge base read from the compiled cache, each type of record when first needed.
+
+    Should a stored record not decode (a damaged cache), the file itself is read and checked
+    instead, and the cache compiled anew.
+    """
+    from srfacts.store import Store
+
+    store = Store.open(key, where)
+    if store is None:
+        return None
+    rebuilt: list[KnowledgeBase] = []
+
+    def section(record_type: str) -> tuple[Record, ...]:
+        if not rebuilt:
+            try:
+                return store.section(record_type)
+            except ValueError:
+                rebuilt.append(_build(data, where))
+                rebuilt[0].cache_key = key
+                store.close()
+                compile_store(rebuilt[0])
+        return rebuilt[0]._section(record_type)
+
+    try:
+        kb = KnowledgeBase(where, int(store.meta["schema_version"]), record_lines=store.record_lines(), loader=section)
+    except (KeyError, ValueError):
+        store.close()
+        return None
     kb.cache_key = key
     return kb
 
 
-def _build_index(kb: KnowledgeBase) -> SearchIndex:
+def _build(data: bytes, where: str) -> KnowledgeBase:
+    from srfacts.validate import build
+
+    return build(parse_yaml(decode(data, where), where), where)
+
+
+def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
+    """Build the search index of ``kb`` and write both to its cache entry, if the cache can be written."""
+    if not kb.cache_key or not cache.writable():
+        return False
+    from srfacts import store
+
+    count = len(kb.all_records())
+    report = progress("compiling the knowledge file", count * 2) if progress else None
+    index = search_index(kb, report)
+    return store.write(kb.cache_key, kb, index, report)
+
+
+def search_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> "SearchIndex":
+    """A search index built for ``kb`` (imports the pinyin and Traditional-script libraries)."""
     from srfacts.search import build_index
 
-    return build_index(kb)
-
-
-def search_index(kb: KnowledgeBase) -> SearchIndex:
-    """The search index of ``kb``: from the cache when it holds one for this content, else built."""
-    from srfacts.search import SearchIndex
-
-    if kb.cache_key:
-        stored = cache.read_part(kb.cache_key, "index")
-        if stored is not None:
-            try:
-                index = SearchIndex.from_data(stored)
-            except ValueError:
-                index = None
-            if index is not None and index.matches(kb):
-                return index
-    index = _build_index(kb)
-    if kb.cache_key and cache.writable():
-        cache.write_part(kb.cache_key, "index", index.to_data())
-    return index
+    return build_index(kb, report)

@@ -6,6 +6,7 @@ with a mixin for the behaviour they share.
 
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -246,38 +247,94 @@ def record_years(record: Record) -> tuple[int, ...]:
     return period_years(getattr(record, "period", None))
 
 
+SectionLoader = Callable[[str], "tuple[Record, ...]"]  # reads the records of one type, on demand
+
+
 class KnowledgeBase:
-    """Every record of a knowledge file, with lookups and filters."""
+    """Every record of a knowledge file, with lookups and filters.
+
+    Sections are given, or read on first use through ``loader`` (so a listing of industries
+    reads only industries from the compiled cache).
+    """
 
     def __init__(
         self,
         path: str,
         schema_version: int,
-        source_records: tuple[Source, ...],
-        industry_records: tuple[Industry, ...],
-        metric_records: tuple[Metric, ...],
-        claim_records: tuple[Claim, ...],
-        entity_records: tuple[Entity, ...],
+        source_records: tuple[Source, ...] | None = None,
+        industry_records: tuple[Industry, ...] | None = None,
+        metric_records: tuple[Metric, ...] | None = None,
+        claim_records: tuple[Claim, ...] | None = None,
+        entity_records: tuple[Entity, ...] | None = None,
         record_lines: dict[str, int] | None = None,
+        loader: SectionLoader | None = None,
     ) -> None:
         self.path = path
         self.schema_version = schema_version
-        self.source_records = source_records
-        self.industry_records = industry_records
-        self.metric_records = metric_records
-        self.claim_records = claim_records
-        self.entity_records = entity_records
+        self._sections: dict[str, tuple[Record, ...] | None] = {
+            "source": source_records,
+            "industry": industry_records,
+            "metric": metric_records,
+            "claim": claim_records,
+            "entity": entity_records,
+        }
+        self._loader = loader
         self.record_lines = record_lines or {}
         self.cache_key: str | None = None  # set by the loader: the content key of the file
-        self.by_id: dict[str, Record] = {r.id: r for r in self.all_records()}
-        backlinks: dict[str, list[str]] = {}
-        for record in self.by_id.values():
-            for target in record.links():
-                backlinks.setdefault(target, []).append(record.id)
-            if isinstance(record, Industry):
-                for entity in record.entities:
-                    backlinks.setdefault(entity, []).append(record.id)
-        self.linked_from = {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()}
+        self._by_id: dict[str, Record] | None = None
+        self._linked_from: dict[str, tuple[str, ...]] | None = None
+
+    def _section(self, record_type: str) -> tuple[Any, ...]:
+        records = self._sections[record_type]
+        if records is None:
+            records = self._sections[record_type] = self._loader(record_type) if self._loader else ()
+        return records
+
+    @property
+    def source_records(self) -> tuple[Source, ...]:
+        """The sources, in file order."""
+        return self._section("source")
+
+    @property
+    def industry_records(self) -> tuple[Industry, ...]:
+        """The industries, in file order."""
+        return self._section("industry")
+
+    @property
+    def metric_records(self) -> tuple[Metric, ...]:
+        """The metrics (stated, then derived), in file order."""
+        return self._section("metric")
+
+    @property
+    def claim_records(self) -> tuple[Claim, ...]:
+        """The claims, in file order."""
+        return self._section("claim")
+
+    @property
+    def entity_records(self) -> tuple[Entity, ...]:
+        """The entities, in file order."""
+        return self._section("entity")
+
+    @property
+    def by_id(self) -> dict[str, Record]:
+        """Every record by its id."""
+        if self._by_id is None:
+            self._by_id = {r.id: r for r in self.all_records()}
+        return self._by_id
+
+    @property
+    def linked_from(self) -> dict[str, tuple[str, ...]]:
+        """For each id, the ids of the records that link to it."""
+        if self._linked_from is None:
+            backlinks: dict[str, list[str]] = {}
+            for record in self.by_id.values():
+                for target in record.links():
+                    backlinks.setdefault(target, []).append(record.id)
+                if isinstance(record, Industry):
+                    for entity in record.entities:
+                        backlinks.setdefault(entity, []).append(record.id)
+            self._linked_from = {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()}
+        return self._linked_from
 
     def all_records(self) -> tuple[Record, ...]:
         """Every record, in file order: sources, industries, metrics, claims, entities."""

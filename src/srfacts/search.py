@@ -12,11 +12,14 @@ import json
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from srfacts.model import KnowledgeBase, Record, record_years
+
+if TYPE_CHECKING:
+    from srfacts.store import Store
 
 INDEX_VERSION = 2
 
@@ -202,6 +205,10 @@ class SearchIndex:
         """Every entry, decoded."""
         return [self.entry(i) for i in range(len(self.rows))]
 
+    def contains(self, text: str) -> bool:
+        """Whether some record's searchable text contains ``text``."""
+        return text in self.blob
+
     @property
     def blob(self) -> str:
         """Every haystack in one string: a word absent from it is absent everywhere."""
@@ -294,12 +301,17 @@ def _entry_from_data(text: str) -> _Entry:
     return _Entry(str(ident), fields, pinyin, None if value is None else str(value), str(unit))
 
 
-def build_index(kb: KnowledgeBase) -> SearchIndex:
-    """Compute everything a query needs (imports opencc and pypinyin; well under a second)."""
+def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> SearchIndex:
+    """Compute everything a query needs (imports opencc and pypinyin); ``report`` hears of each 1000 records."""
     t2s = _t2s_table()
     fold = {ord(k): v for k, v in t2s.items()}
-    entries = [_build_entry(record, fold) for record in kb.all_records()]
-    return SearchIndex(t2s, [_entry_to_data(e) for e in entries], [_haystack(e) for e in entries])
+    entries = []
+    for done, record in enumerate(kb.all_records(), 1):
+        entries.append(_build_entry(record, fold))
+        if report and done % 1000 == 0:
+            report(1000)
+    rows = [_entry_to_data(e) for e in entries]
+    return SearchIndex(t2s, rows, [_haystack(e) for e in entries], [e.id for e in entries])
 
 
 def _t2s_table() -> dict[str, str]:
@@ -360,14 +372,25 @@ def _offsets(original: str, norm: str, fold: dict[int, str]) -> list[int] | None
     return offsets if len(offsets) == len(norm) + 1 else None
 
 
+_SPELLED: dict[str, list[str]] = {}  # pinyin of each run of Chinese characters met while building
+
+
+def _spell_run(run: str) -> list[str]:
+    """Pinyin of a run of Chinese characters, computed once per distinct run."""
+    spelled = _SPELLED.get(run)
+    if spelled is None:
+        from pypinyin import lazy_pinyin
+
+        spelled = _SPELLED[run] = [s.casefold() for s in lazy_pinyin(run)]
+    return spelled
+
+
 def _spell(field: int, norm: str) -> list[_Pinyin]:
     """Pinyin without tones of every Chinese character of a field (lv for 绿)."""
-    from pypinyin import lazy_pinyin
-
     syllables: list[str] = []
     chars: list[int] = []
     for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+", norm):
-        spelled = [s.casefold() for s in lazy_pinyin(run.group())]
+        spelled = _spell_run(run.group())
         if len(spelled) == len(run.group()) and all(_LETTERS.fullmatch(s) for s in spelled):
             syllables.extend(spelled)
             chars.extend(range(run.start(), run.end()))
@@ -382,9 +405,7 @@ def index_for(kb: KnowledgeBase) -> SearchIndex:
     global _LAST
     if _LAST is not None and _LAST[0]() is kb:
         return _LAST[1]
-    from srfacts.knowledge import search_index
-
-    index = search_index(kb)
+    index = build_index(kb)
     _LAST = (weakref.ref(kb), index)
     return index
 
@@ -439,12 +460,21 @@ class _Query(NamedTuple):
     pairs: list[_Term]  # adjacent words, when there are more than two
 
 
-def _parse(query: str, index: SearchIndex) -> _Query | None:
+class _Texts(Protocol):
+    """What reading a query needs of an index: its Traditional folding and a test of known text."""
+
+    @property
+    def fold(self) -> Mapping[int, int]: ...
+
+    def contains(self, text: str) -> bool: ...
+
+
+def _parse(query: str, index: _Texts) -> _Query | None:
     """Words (AND), Chinese words unknown as a whole split into known parts, and the whole phrase."""
     words = normalise(query, index.fold).split()
     if not words:
         return None
-    parts = list(dict.fromkeys(p for w in dict.fromkeys(words) for p in _split(w, index.blob)))
+    parts = list(dict.fromkeys(p for w in dict.fromkeys(words) for p in _split(w, index.contains)))
     meaningful = [p for p in parts if p not in STOPWORDS] or parts
     several = len(meaningful) > 1 or len(words) > 1
     terms = [_term(p, not several) for p in meaningful]
@@ -453,15 +483,15 @@ def _parse(query: str, index: SearchIndex) -> _Query | None:
     return _Query(terms, phrase, pairs)
 
 
-def _split(word: str, blob: str) -> list[str]:
+def _split(word: str, known: Callable[[str], bool]) -> list[str]:
     """上饶光伏 (unknown as a whole) -> 上饶, 光伏: the longest known pieces, left to right (all must match)."""
-    if word in blob or not 3 <= len(word) <= MAX_SPLIT or not all(_is_cjk(c) for c in word):
+    if not 3 <= len(word) <= MAX_SPLIT or not all(_is_cjk(c) for c in word) or known(word):
         return [word]
     pieces: list[str] = []
     start = 0
     while start < len(word):
         end = start + 1
-        while end < len(word) and word[start : end + 1] in blob:
+        while end < len(word) and known(word[start : end + 1]):
             end += 1
         pieces.append(word[start:end])
         start = end
@@ -726,6 +756,116 @@ def _to_match(record: Record, found: _Found) -> Match:
         start, end = found.field.offsets[start], found.field.offsets[end]
     start, end = min(start, len(original)), min(end, len(original))
     return Match(found.field.name, start, end, original[start:end], found.how)
+
+
+# ---------------------------------------------------------------------------------------------
+# Searching a compiled store (records read only as candidates)
+
+
+def field_texts(index: SearchIndex) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Each searched field, best first, with every record's normalised texts and pinyin in it."""
+    grouped: dict[str, list[tuple[int, str]]] = {name: [] for name in sorted(FIELD_WEIGHTS, key=_bound_weight)}
+    for pos in range(len(index.rows)):
+        entry = index.entry(pos)
+        texts: dict[str, list[str]] = {}
+        for field in entry.fields:
+            texts.setdefault(field.name, []).append(field.norm)
+        for p in entry.pinyin:
+            texts[entry.fields[p.field].name] += [p.joined, p.initials]
+        for name, parts in texts.items():
+            grouped[name].append((pos, "\n".join(parts)))
+    return [(name, rows) for name, rows in grouped.items() if rows]
+
+
+def _bound_weight(name: str) -> float:
+    return -FIELD_WEIGHTS[name]
+
+
+def plain_number(number: Decimal) -> str:
+    """A number written plainly and minimally (82.90 -> 82.9, 2E+3 -> 2000), as values are stored."""
+    return format(number.normalize(), "f")
+
+
+def _needles(term: _Term) -> list[str]:
+    return [v for v, _ in term.variants] + ([term.spelled] if term.spelled else [])
+
+
+def search_store(
+    store: "Store",
+    query: str,
+    *,
+    types: tuple[str, ...] | None = None,
+    industry: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[Hit]:
+    """The same hits as ``search`` on the store's knowledge base, reading only candidate records.
+
+    A one-word query with a limit tries fields best first and stops once no record left can
+    outrank the hits it has: its score is bounded by the weight of the best field it occurs in.
+    """
+    parsed = _parse(query, store)
+    if parsed is None:
+        return []
+    found: list[tuple[float, int, Hit]] = []
+
+    def consider(pos: int) -> None:
+        record, entry_text = store.record_and_entry(pos)
+        if not _wanted(record, types, industry, year, kind):
+            return
+        scored = _score(_entry_from_data(entry_text), parsed)
+        if scored:
+            hit = _hit(record, *scored)
+            found.append((-hit.score, pos, hit))
+
+    if limit and parsed.phrase is None and not parsed.pairs and len(parsed.terms) == 1:
+        _ranked(store, parsed.terms[0], limit, found, consider)
+    else:
+        for pos in sorted(_candidates(store, parsed)):
+            consider(pos)
+    found.sort(key=lambda item: (item[0], item[1]))
+    hits = [hit for _, _, hit in found]
+    return hits[:limit] if limit else hits
+
+
+def _term_positions(store: "Store", term: _Term) -> set[int]:
+    positions = store.positions(_needles(term))
+    if term.number is not None:
+        positions |= store.valued(plain_number(term.number))
+    return positions
+
+
+def _candidates(store: "Store", query: _Query) -> set[int]:
+    """Records that hold every term, or the phrase."""
+    every: set[int] | None = None
+    for term in query.terms:
+        held = _term_positions(store, term)
+        every = held if every is None else every & held
+    phrase = _term_positions(store, query.phrase) if query.phrase else set()
+    return (every or set()) | phrase
+
+
+def _ranked(
+    store: "Store", term: _Term, limit: int, found: list[tuple[float, int, Hit]], consider: Callable[[int], None]
+) -> None:
+    """Score candidates field by field, best field first, until the rest cannot enter the top ``limit``."""
+    best_quality = max(term.full, FULL)
+    def in_rows(first: int, last: int) -> Callable[[], set[int]]:
+        return lambda: store.positions(_needles(term), (first, last))
+
+    groups = [(FIELD_WEIGHTS.get(name, 0) * best_quality, in_rows(first, last)) for name, first, last in store.fields]
+    if term.number is not None:
+        number = plain_number(term.number)
+        groups.append((FIELD_WEIGHTS["value"] * term.full, lambda: store.valued(number)))
+    groups.sort(key=lambda group: -group[0])
+    seen: set[int] = set()
+    for bound, positions in groups:
+        if len(found) >= limit and sorted(score for score, _, _ in found)[limit - 1] < -bound:
+            break
+        for pos in sorted(positions() - seen):
+            seen.add(pos)
+            consider(pos)
 
 
 # ---------------------------------------------------------------------------------------------
