@@ -8,6 +8,7 @@ as JSON lists of their fields (data that cannot run code when read; no pickle).
 """
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -68,6 +69,38 @@ def atomic_write(key: str, suffix: str, fill: Callable[[Path], None]) -> Path | 
         return None
 
 
+def known_key(path: Path, signature: list[int]) -> str | None:
+    """The content key last computed for ``path``, if the file's signature has not changed since.
+
+    The signature (device, inode, size, modification and change times in nanoseconds) changes
+    with any write, even within the same second, so a large file need not be read and hashed
+    on every run only to find its cache entry.
+    """
+    try:
+        noted = json.loads(_key_note(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(noted, dict) or noted.get("path") != str(path) or noted.get("signature") != signature:
+        return None
+    key = noted.get("key")
+    return key if isinstance(key, str) and len(key) == 40 else None
+
+
+def note_key(path: Path, signature: list[int], key: str) -> None:
+    """Remember the content key of ``path`` for its present signature (skipped if it cannot be written)."""
+    note = _key_note(path)
+    body = json.dumps({"path": str(path), "signature": signature, "key": key})
+    with contextlib.suppress(OSError):
+        note.parent.mkdir(parents=True, exist_ok=True)
+        temporary = note.with_name(f".{note.name}.{os.getpid()}.tmp")
+        temporary.write_text(body, encoding="utf-8")
+        os.replace(temporary, note)
+
+
+def _key_note(path: Path) -> Path:
+    return cache_dir() / "keys" / f"{_blake2b(str(path).encode('utf-8', 'surrogateescape'))}.json"
+
+
 def entry_path(key: str, suffix: str) -> Path:
     """The cache file of a content key."""
     return cache_dir() / f"{key}.{suffix}"
@@ -112,6 +145,9 @@ def clear() -> int:
     if not folder.is_dir():
         return 0
     removed = 0
+    notes = folder / "keys"
+    if notes.is_dir():
+        shutil.rmtree(notes, ignore_errors=True)
     for item in folder.iterdir():
         if item.suffix in (".sqlite", ".json", ".tmp") and item.is_file():
             item.unlink(missing_ok=True)

@@ -1,11 +1,14 @@
 """The srfacts command line: parse, call the core, render, exit. The only module that prints."""
 
 
+import contextlib
 import difflib
+import errno
+import io
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -13,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from srfacts import __version__
-from srfacts.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError
+from srfacts.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError, clip
 from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase, Record
 
 if TYPE_CHECKING:
@@ -57,20 +60,43 @@ class ExportFormat(str, Enum):
 
 
 class SafeGroup(TyperGroup):
-    """The one error boundary: project errors become a message on stderr and an exit status."""
+    """The one error boundary: project errors become a message on stderr and an exit status.
+
+    It guards parsing too: Click's own usage errors quote what was typed, so they are shown
+    with control, bidi and zero-width characters neutralised like every other message.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with _boundary():
+            return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _boundary():
             return super().invoke(ctx)
-        except SrfactsError as error:
-            _report(error)
-            raise typer.Exit(int(error.exit_status)) from None
-        except KeyboardInterrupt:
-            _warn("interrupted")
-            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(int(ExitStatus.OK)) from None
+
+
+# Click's base exception, whichever Click Typer uses (its own copy in recent Typer).
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+@contextlib.contextmanager
+def _boundary() -> Iterator[None]:
+    try:
+        yield
+    except SrfactsError as error:
+        _report(error)
+        raise typer.Exit(int(error.exit_status)) from None
+    except KeyboardInterrupt:
+        _warn("interrupted")
+        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(int(ExitStatus.OK)) from None
+    except _CLICK_ERROR as error:
+        shown = io.StringIO()
+        error.show(file=shown)  # type: ignore[attr-defined]
+        sys.stderr.write(_safe(shown.getvalue()))
+        raise typer.Exit(getattr(error, "exit_code", int(ExitStatus.USAGE))) from None
 
 
 EXAMPLES = """Examples:
@@ -198,7 +224,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -218,8 +244,17 @@ def _width() -> int | None:
 
 
 def _emit(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Write to stdout; a closed pipe propagates (it ends quietly), any other failure is reported."""
+    try:
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            raise OSError(errno.EBADF, "stdout is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:  # disk full, closed descriptor ...
+        _silence_stdout()
+        raise UsageError(f"cannot write the output: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _fmt(fmt: OutputFormat, as_json: bool) -> str:
@@ -270,7 +305,7 @@ def _lang(ctx: typer.Context) -> str:
 def _choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
     if value is None or value in choices:
         return value
-    raise UsageError(f"unknown {what} '{value}'; choose from {', '.join(choices)}{_close(value, choices)}")
+    raise UsageError(f"unknown {what} '{clip(value)}'; choose from {', '.join(choices)}{_close(value, choices)}")
 
 
 def _close(word: str, candidates: Any) -> str:
@@ -289,7 +324,7 @@ def _industry(kb: "KnowledgeBase | Store", value: str | None) -> str | None:
         if wanted in (n.casefold() for n in names):
             return industry.id
     candidates = [n for i in known for n in (i.id, i.name, i.name_en, *i.aliases)]
-    raise UsageError(f"unknown industry '{value}'{_close(value, candidates)}; see: srfacts industries")
+    raise UsageError(f"unknown industry '{clip(value)}'{_close(value, candidates)}; see: srfacts industries")
 
 
 def _listing(
@@ -526,7 +561,7 @@ def search(
         else:
             _emit(render(rows, output, columns, tty=_is_tty()))
     if not hits:
-        raise NotFoundError(f"nothing matches '{text}'", suggestions(kb or _knowledge(ctx), text))
+        raise NotFoundError(f"nothing matches '{clip(text)}'", suggestions(kb or _knowledge(ctx), text))
 
 
 @app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
@@ -544,7 +579,7 @@ def show(
     record = kb.get(record_id)
     if record is None:
         close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
-        raise NotFoundError(f"no record has the id '{record_id}'", close)
+        raise NotFoundError(f"no record has the id '{clip(record_id)}'", close)
     chosen = None
     if fields:
         from srfacts.render import parse_fields, record_fields
@@ -749,9 +784,20 @@ def _only_the_command_asked_for(argv: list[str]) -> None:
             return
 
 
+def _streams() -> None:
+    """Data leaves as UTF-8 whatever the locale (LC_ALL=C, PYTHONIOENCODING=ascii); what cannot be
+    encoded (a lone surrogate from a non-UTF-8 argument) becomes an escape; a closed stderr is a sink."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    for stream, encoding in ((sys.stdout, "utf-8"), (sys.stderr, None)):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(encoding=encoding, errors="backslashreplace")  # type: ignore[union-attr]
+
+
 def main() -> NoReturn:
     """Console entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
     try:
+        _streams()
         _only_the_command_asked_for(sys.argv[1:])
         app()
     except KeyboardInterrupt:

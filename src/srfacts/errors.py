@@ -53,6 +53,11 @@ CODES: dict[str, str] = {
 }
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """User text quoted in a message, cut to ``limit`` characters (with how long it was)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 class Problem(NamedTuple):
     """One finding about a knowledge file, located as precisely as is known."""
 

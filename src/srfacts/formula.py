@@ -72,7 +72,12 @@ def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
 
     if not tokens:
         raise FormulaError("formula is empty")
-    result = expression()
+    try:
+        result = expression()
+    except RecursionError:
+        raise FormulaError("formula nests too deeply") from None
+    except ArithmeticError:
+        raise FormulaError("formula result is out of range") from None
     if position != len(tokens):
         raise FormulaError(f"formula has '{peek()}' left over")
     return result

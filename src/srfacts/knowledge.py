@@ -1,11 +1,13 @@
 """Get a knowledge file's records: from its compiled cache, else read, check and compile them."""
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srfacts import cache
-from srfacts.load import decode, parse_yaml, read_bytes, resolve_data_path
+from srfacts.load import decode, max_bytes, parse_yaml, read_bytes, resolve_data_path
 from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
@@ -20,12 +22,13 @@ def load(path: str | Path | None = None, *, use_cache: bool = True, progress: Pr
     """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file)."""
     resolved = resolve_data_path(str(path) if path is not None else None)
     where = str(resolved)
-    data = read_bytes(resolved)
-    key = cache.content_key(data)
+    key, data = _content_key(resolved) if use_cache else ("", None)
     if use_cache:
-        kb = _from_store(key, where, data)
+        kb = _from_store(key, where, resolved)
         if kb is not None:
             return kb
+    data = read_bytes(resolved)
+    key = cache.content_key(data)
     kb = _build(data, where)
     kb.cache_key = key
     if use_cache:
@@ -39,10 +42,11 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
 
     resolved = resolve_data_path(str(path) if path is not None else None)
     where = str(resolved)
-    data = read_bytes(resolved)
-    key = cache.content_key(data)
+    key, _ = _content_key(resolved)
     store = Store.open(key, where)
     if store is None:
+        data = read_bytes(resolved)
+        key = cache.content_key(data)
         kb = _build(data, where)
         kb.cache_key = key
         compile_store(kb, progress)
@@ -50,7 +54,32 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
     return store
 
 
-def _from_store(key: str, where: str, data: bytes) -> KnowledgeBase | None:
+def _signature(path: Path) -> list[int] | None:
+    """What changes whenever the file does (None for anything but a regular file within the cap)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes():
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _content_key(path: Path) -> tuple[str, bytes | None]:
+    """The cache key of a file's content, and its bytes if they had to be read to find it."""
+    signature = _signature(path)
+    if signature is not None:
+        key = cache.known_key(path.resolve(), signature)
+        if key is not None:
+            return key, None
+    data = read_bytes(path)
+    key = cache.content_key(data)
+    if signature is not None and signature == _signature(path):
+        cache.note_key(path.resolve(), signature, key)
+    return key, data
+
+
+def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     """The knowledge base read from the compiled cache, each type of record when first needed.
 
     Should a stored record not decode (a damaged cache), the file itself is read and checked
@@ -68,7 +97,7 @@ def _from_store(key: str, where: str, data: bytes) -> KnowledgeBase | None:
             try:
                 return store.section(record_type)
             except ValueError:
-                rebuilt.append(_build(data, where))
+                rebuilt.append(_build(read_bytes(path), where))
                 rebuilt[0].cache_key = key
                 store.close()
                 compile_store(rebuilt[0])

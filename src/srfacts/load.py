@@ -49,8 +49,11 @@ class YamlList(list[Any]):
 
 
 def _limit(name: str, default: int) -> int:
+    """A positive whole number from the environment; anything else (text, ², 0, 10^5000) is the default."""
     raw = os.environ.get(name, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return default
+    return int(raw) or default
 
 
 def max_bytes() -> int:
@@ -77,33 +80,77 @@ def resolve_data_path(option: str | None) -> Path:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a knowledge file's bytes, refusing what is missing, not a file or too large."""
+    """Read a knowledge file's bytes, refusing what is missing, not a file or too large.
+
+    The file is opened first and what was opened is checked (so a path swapped for a named
+    pipe cannot block the read), and read again if it changed while it was read: the bytes
+    returned are one state of the file, never half of an edit.
+    """
     where = str(path)
+    cap = max_bytes()
+    for _ in range(_READS):
+        data, changed = _read_once(path, where, cap)
+        if not changed:
+            return data
+    raise _fail(where, "SR001", "cannot read: the file changed while it was read, again and again; try again")
+
+
+_READS = 3  # attempts to read a file that is being written
+
+
+def _read_once(path: Path, where: str, cap: int) -> tuple[bytes, bool]:
+    """The file's bytes and whether it changed while they were read."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        info = path.stat()
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise _fail(where, "SR001", "no such file") from None
-    except OSError as exc:
-        raise _fail(where, "SR001", f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise _fail(where, "SR002", "is a directory, not a knowledge file")
-    if not path.is_file():
-        raise _fail(where, "SR002", "is not a regular file")
-    cap = max_bytes()
-    if info.st_size > cap:
-        raise _fail(where, "SR004", f"{info.st_size} bytes is over the cap of {cap} (SRFACTS_MAX_BYTES)")
+    except IsADirectoryError:
+        raise _fail(where, "SR002", "is a directory, not a knowledge file") from None
+    except (OSError, ValueError) as exc:
+        raise _fail(where, "SR001", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        with path.open("rb") as handle:
-            data = handle.read(cap + 1)
+        before = os.fstat(fd)
+        if stat.S_ISDIR(before.st_mode):
+            raise _fail(where, "SR002", "is a directory, not a knowledge file")
+        if not stat.S_ISREG(before.st_mode):
+            raise _fail(where, "SR002", "is not a regular file (a pipe, a device ...)")
+        if before.st_size > cap:
+            raise _fail(where, "SR004", f"{before.st_size} bytes is over the cap of {cap} (SRFACTS_MAX_BYTES)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:
+            chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        after = os.fstat(fd)
     except OSError as exc:
         raise _fail(where, "SR001", f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > cap:
+    finally:
+        os.close(fd)
+    if size > cap:
         raise _fail(where, "SR004", f"over the cap of {cap} bytes (SRFACTS_MAX_BYTES)")
-    return data
+    changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or after.st_size != size
+    return b"".join(chunks), changed
+
+
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def decode(data: bytes, where: str) -> str:
     """Decode UTF-8 (a byte-order mark is allowed), naming where decoding failed."""
+    for bom, name in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise _fail(where, "SR003", f"the file is {name} text (byte-order mark); save it as UTF-8", 1, 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,9 +202,21 @@ def parse_yaml(text: str, where: str) -> YamlMap:
             assert isinstance(event, yaml.ScalarEvent)
             value = _scalar(event.value, plain=bool(event.implicit[0]))
             root = _attach(stack, pending_key, value, line, column, where, root)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (NUL, ESC ...): locate its first occurrence (the C reader counts bytes).
+        first = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        message = f"{code} is not allowed in YAML (control characters are not; is this a binary or UTF-16 file?)"
+        if first < 0:
+            raise _fail(where, "SR005", message) from None
+        line, column = text.count("\n", 0, first) + 1, first - text.rfind("\n", 0, first)
+        raise _fail(where, "SR005", message, line, column) from None
     except yaml.MarkedYAMLError as exc:
         at = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if "maximum nesting depth" in message:  # libyaml's own limit, met while it looks ahead
+            message = f"nesting deeper than the YAML parser allows (the cap, SRFACTS_MAX_DEPTH, is {depth_cap})"
+            raise _fail(where, "SR009", message, at.line + 1 if at else None, at.column + 1 if at else None) from None
         if at is None:
             raise _fail(where, "SR005", message) from None
         raise _fail(where, "SR005", message, at.line + 1, at.column + 1) from None
@@ -211,11 +270,17 @@ def _scalar(raw: str, plain: bool) -> Any:
         return None
     if raw in _BOOLS:
         return _BOOLS[raw]
-    if _INT.match(raw):
+    if _INT.match(raw) and len(raw) <= _MAX_INT_DIGITS:
         return int(raw)
     if _DECIMAL.match(raw):
-        return Decimal(raw)
+        try:
+            return Decimal(raw)  # any length; the validator bounds what a value may be
+        except ArithmeticError:  # an exponent beyond what Decimal holds (1e99999999999999999999)
+            return raw
     return raw
+
+
+_MAX_INT_DIGITS = 4000  # Python refuses to convert longer digit strings to int (sys.int_info)
 
 
 def _fail(

@@ -42,7 +42,9 @@ def _has_other_format_chars(text: str) -> bool:
 
 
 def _safe_char(char: str) -> str:
-    return f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cf", "Co", "Cs") else char
+    if unicodedata.category(char) not in ("Cf", "Co", "Cs"):
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
 
 
 def cell(value: Any) -> str:
@@ -196,6 +198,26 @@ def plain_table(
     return "\n".join(out) + "\n"
 
 
+MIN_COLUMN = 8  # cells a wrapped column needs so that nothing in it is lost (a wide character takes two)
+
+
+def _narrowest(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> int:
+    """The narrowest terminal on which Rich can wrap every cell without dropping a character.
+
+    Narrower than that, Rich would squeeze columns to nothing and Chinese text would vanish, so
+    the plain table is written instead: every value whole, the terminal wrapping long lines.
+    """
+    need = 3 * (len(columns) - 1)
+    for column in columns:
+        widest = display_width(column.header)
+        for row in rows:
+            if widest >= MIN_COLUMN:
+                break
+            widest = max(widest, display_width(neutralise(cell(row.get(column.key)))))
+        need += min(widest, MIN_COLUMN)
+    return need
+
+
 def to_table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -212,7 +234,7 @@ def to_table(
     On a terminal Rich draws the table and wraps cells to ``width``. ``highlight`` maps a
     column key to spans to emphasise in every row's cell of that column (search matches).
     """
-    if width is None and not color:
+    if (width is None and not color) or (width is not None and width < _narrowest(rows, columns)):
         return plain_table(rows, columns, title=title, group_by=group_by)
     from rich import box
     from rich.console import Console

@@ -849,23 +849,40 @@ def _candidates(store: "Store", query: _Query) -> set[int]:
 def _ranked(
     store: "Store", term: _Term, limit: int, found: list[tuple[float, int, Hit]], consider: Callable[[int], None]
 ) -> None:
-    """Score candidates field by field, best field first, until the rest cannot enter the top ``limit``."""
-    best_quality = max(term.full, FULL)
-    def in_rows(first: int, last: int) -> Callable[[], set[int]]:
-        return lambda: store.positions(_needles(term), (first, last))
+    """Score candidates group by group, the group that can score highest first, and stop early.
 
-    groups = [(FIELD_WEIGHTS.get(name, 0) * best_quality, in_rows(first, last)) for name, first, last in store.fields]
+    A group is the records whose text in one field equals the term (an exact match, scored at
+    most weight x EXACT) or contains it (at most weight x FULL); numbers also match values. A
+    record's score cannot exceed the bound of the first group it is met in, so once ``limit``
+    hits beat that bound (or equal it, met earlier in file order) nothing later can enter.
+    """
+    needles = _needles(term)
+
+    def rows(first: int, last: int, exact: bool) -> Callable[[], set[int]]:
+        return lambda: store.positions(needles, (first, last), exact=exact)
+
+    groups: list[tuple[float, Callable[[], set[int]]]] = []
+    for name, first, last in store.fields:
+        weight = FIELD_WEIGHTS.get(name, 0)
+        groups += [(weight * term.full, rows(first, last, True)), (weight * FULL, rows(first, last, False))]
     if term.number is not None:
         number = plain_number(term.number)
         groups.append((FIELD_WEIGHTS["value"] * term.full, lambda: store.valued(number)))
     groups.sort(key=lambda group: -group[0])
     seen: set[int] = set()
     for bound, positions in groups:
-        if len(found) >= limit and sorted(score for score, _, _ in found)[limit - 1] < -bound:
+        above = sum(1 for score, _, _ in found if -score > bound)
+        if above >= limit:
             break
+        reached = 0
         for pos in sorted(positions() - seen):
+            if above + reached >= limit:
+                break
             seen.add(pos)
+            before = len(found)
             consider(pos)
+            if len(found) > before and -found[-1][0] >= bound:
+                reached += 1
 
 
 # ---------------------------------------------------------------------------------------------

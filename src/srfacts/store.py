@@ -171,12 +171,19 @@ class Store:
             self._blob = "\n".join(text for (text,) in self.connection.execute("SELECT text FROM hay"))
         return self._blob
 
-    def positions(self, needles: list[str], rows: tuple[int, int] | None = None) -> set[int]:
-        """Records whose searchable texts (in the row range ``rows``, else all) contain any needle."""
+    def positions(self, needles: list[str], rows: tuple[int, int] | None = None, *, exact: bool = False) -> set[int]:
+        """Records whose searchable texts (in the row range ``rows``, else all) contain any needle.
+
+        ``exact``: only texts that hold a needle as a whole line (a whole name, alias or spelling).
+        """
         if not needles:
             return set()
-        test = " OR ".join("instr(text, ?) > 0" for _ in needles)
-        args: list[Any] = list(needles)
+        if exact:
+            test = " OR ".join("instr(char(10) || text || char(10), ?) > 0" for _ in needles)
+            args: list[Any] = [f"\n{needle}\n" for needle in needles]
+        else:
+            test = " OR ".join("instr(text, ?) > 0" for _ in needles)
+            args = list(needles)
         if rows is None:
             sql = f"SELECT DISTINCT pos FROM hay WHERE {test}"
         else:

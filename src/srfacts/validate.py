@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from srfacts.errors import KnowledgeFileError, Problem
+from srfacts.errors import KnowledgeFileError, Problem, clip
 from srfacts.formula import FormulaError, evaluate
 from srfacts.load import YamlList, YamlMap
 from srfacts.model import (
@@ -34,6 +34,11 @@ from srfacts.model import (
 from srfacts.units import UNITS, to_base
 
 SCHEMA_VERSION = 1
+# Bounds of a figure: real ones are far smaller; these keep arithmetic exact and every export (SQLite's
+# 64-bit integers, JSON numbers) able to hold a value and its base value.
+MAX_DIGITS = 20
+MAX_VALUE = Decimal(10) ** 18
+MAX_POSITION = 10**9
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SECTIONS = ("sources", "industries", "metrics", "claims", "entities", "derived")
 TOP_LEVEL = ("schema_version", *SECTIONS)
@@ -173,8 +178,8 @@ def _describe(raw: Any) -> str:
     if isinstance(raw, bool):
         return f"the boolean {str(raw).lower()}"
     if isinstance(raw, int | Decimal):
-        return f"the number {raw}"
-    return f"the text '{raw}'"
+        return f"the number {clip(str(raw))}"
+    return f"the text '{clip(str(raw))}'"
 
 
 def _str(raw: Any, spec: Field) -> str:
@@ -192,7 +197,7 @@ def _strs(raw: Any, spec: Field) -> tuple[str, ...]:
 def _id(raw: Any, spec: Field) -> str:
     text = _str(raw, spec)
     if not ID_PATTERN.match(text):
-        raise _Wrong(f"'{text}' is not kebab-case ASCII (like above-size-enterprises-2022)", "SR105")
+        raise _Wrong(f"'{clip(text)}' is not kebab-case ASCII (like above-size-enterprises-2022)", "SR105")
     return text
 
 
@@ -208,9 +213,11 @@ def _number(raw: Any, spec: Field) -> Decimal:
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise _Wrong(f"must be a finite number, found {raw}") from None
+        raise _Wrong(f"must be a finite number, found {_describe(raw)}") from None
     if not number.is_finite():
-        raise _Wrong(f"must be a finite number, found {raw}")
+        raise _Wrong(f"must be a finite number, found {_describe(raw)}")
+    if len(number.as_tuple().digits) > MAX_DIGITS or abs(number) >= MAX_VALUE or (number and number.adjusted() < -18):
+        raise _Wrong(f"must be a number below 10^18 of at most {MAX_DIGITS} digits, found {_describe(raw)}")
     return number
 
 
@@ -230,7 +237,9 @@ def _sha256(raw: Any, spec: Field) -> str:
 def _choice(raw: Any, spec: Field) -> str:
     text = _str(raw, spec)
     if text not in spec.choices:
-        raise _Wrong(f"'{text}' is not one of {', '.join(spec.choices)}{_did_you_mean(text, spec.choices)}", "SR110")
+        raise _Wrong(
+            f"'{clip(text)}' is not one of {', '.join(spec.choices)}{_did_you_mean(text, spec.choices)}", "SR110"
+        )
     return text
 
 
@@ -238,7 +247,7 @@ def _unit(raw: Any, spec: Field) -> str:
     text = _str(raw, spec)
     if text not in UNITS:
         raise _Wrong(
-            f"unknown unit '{text}'{_did_you_mean(text, UNITS)}; the unit table has {' '.join(UNITS)}", "SR108"
+            f"unknown unit '{clip(text)}'{_did_you_mean(text, UNITS)}; the unit table has {' '.join(UNITS)}", "SR108"
         )
     return text
 
@@ -246,7 +255,7 @@ def _unit(raw: Any, spec: Field) -> str:
 def _qualifier(raw: Any, spec: Field) -> str:
     text = _str(raw, spec)
     if text not in QUALIFIERS:
-        raise _Wrong(f"unknown qualifier '{text}'; use one of {', '.join(QUALIFIERS)}", "SR109")
+        raise _Wrong(f"unknown qualifier '{clip(text)}'; use one of {', '.join(QUALIFIERS)}", "SR109")
     return text
 
 
@@ -254,8 +263,8 @@ def _rank(raw: Any, spec: Field) -> Rank:
     if not isinstance(raw, dict) or set(raw) - {"scope", "scope_en", "position"}:
         raise _Wrong("must be a mapping of scope, scope_en and position")
     position = raw.get("position")
-    if isinstance(position, bool) or not isinstance(position, int) or position < 1:
-        raise _Wrong(f"rank position must be a whole number from 1, found {_describe(position)}")
+    if isinstance(position, bool) or not isinstance(position, int) or not 1 <= position <= MAX_POSITION:
+        raise _Wrong(f"rank position must be a whole number from 1 to {MAX_POSITION}, found {_describe(position)}")
     scope, scope_en = raw.get("scope"), raw.get("scope_en")
     if not isinstance(scope, str) or not isinstance(scope_en, str):
         raise _Wrong("rank needs scope and scope_en texts")
@@ -330,13 +339,13 @@ def build(tree: YamlMap, path: str) -> KnowledgeBase:
     check = _Checker(path)
     version = tree.get("schema_version")
     if version != SCHEMA_VERSION:
-        found = "missing" if "schema_version" not in tree else f"{version!r} is not supported"
+        found = "missing" if "schema_version" not in tree else f"{clip(repr(version))} is not supported"
         check.add(
             "SR101", f"schema_version {found}; this srfacts reads {SCHEMA_VERSION}", tree.marks.get("schema_version")
         )
     for key in tree:
         if key not in TOP_LEVEL:
-            check.add("SR102", f"unknown top-level key '{key}'{_did_you_mean(key, TOP_LEVEL)}", tree.marks[key])
+            check.add("SR102", f"unknown top-level key '{clip(key)}'{_did_you_mean(key, TOP_LEVEL)}", tree.marks[key])
 
     rows: dict[str, list[tuple[dict[str, Any], YamlMap]]] = {}
     for section in SECTIONS:
@@ -369,12 +378,12 @@ def _read_record(
         check.add("SR104", f"each entry of '{section}' must be a mapping, found {_describe(item)}", at)
         return None
     spec = FIELDS[section]
-    rid = item.get("id") if isinstance(item.get("id"), str) else None
+    rid = clip(item["id"]) if isinstance(item.get("id"), str) else None
     values: dict[str, Any] = {}
     ok = True
     for name, raw in item.items():
         if name not in spec:
-            check.add("SR102", f"unknown field '{name}'{_did_you_mean(name, spec)}", item.marks[name], rid, name)
+            check.add("SR102", f"unknown field '{clip(name)}'{_did_you_mean(name, spec)}", item.marks[name], rid, name)
             ok = False
             continue
         value = check.value(name, spec[name], raw, item.marks[name], rid)
@@ -428,9 +437,9 @@ def _check_reference(
     if found is None:
         candidates = [i for i, s in section_of.items() if s == wanted_section]
         singular = _SINGULAR[wanted_section]
-        check.add("SR107", f"'{target}' is no {singular} id{_did_you_mean(target, candidates)}", at, rid, name)
+        check.add("SR107", f"'{clip(target)}' is no {singular} id{_did_you_mean(target, candidates)}", at, rid, name)
     else:
-        check.add("SR107", f"'{target}' is in {found}, not in {wanted_section}", at, rid, name)
+        check.add("SR107", f"'{clip(target)}' is in {found}, not in {wanted_section}", at, rid, name)
 
 
 def _construct(
@@ -439,8 +448,12 @@ def _construct(
     sources = tuple(Source(**values) for values, _ in rows["sources"])
     industries = tuple(Industry(**values) for values, _ in rows["industries"])
     metrics: list[Metric] = []
-    for values, _ in rows["metrics"]:
+    for values, item in rows["metrics"]:
         base_value, base_unit = to_base(values["value"], values["unit"])
+        if abs(base_value) >= MAX_VALUE:
+            message = f"{values['value']} {values['unit']} is {base_value} {base_unit}, over 10^18"
+            check.add("SR104", message, item.marks["value"], values["id"], "value")
+            continue
         metrics.append(Metric(base_value=base_value, base_unit=base_unit, **values))
     stated = {m.id: m for m in metrics}
     for values, item in rows["derived"]:
@@ -474,8 +487,14 @@ def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict
         check.add("SR111", str(exc), item.marks["formula"], values["id"], "formula")
         return None
     places = max(-min(0, int(stated[mid].value.as_tuple().exponent)) for mid in inputs.values())
-    value = exact.quantize(Decimal(1).scaleb(-places))
-    base_value, base_unit = to_base(value, values["unit"])
+    try:
+        value = exact.quantize(Decimal(1).scaleb(-places))
+        base_value, base_unit = to_base(value, values["unit"])
+    except ArithmeticError:
+        base_value = MAX_VALUE
+    if abs(base_value) >= MAX_VALUE:
+        check.add("SR111", "the result is out of range (10^18 or more)", item.marks["formula"], values["id"], "formula")
+        return None
     return Metric(
         value=value,
         qualifier="about",

@@ -1,0 +1,161 @@
+"""The compiled cache: keyed by content, atomic, shared by parallel runs, skipped or rebuilt when it must be."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from srfacts import cache
+from srfacts.knowledge import load, open_store
+from srfacts.search import build_index, search, search_store
+from tests.conftest import ROOT, SAMPLE
+
+QUERIES = [str(case["q"]) for case in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))]
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    return sorted((folder / "srfacts").glob("*.sqlite"))
+
+
+@pytest.mark.parametrize("limit", [None, 1, 3, 20])
+def test_store_search_equals_in_memory_search(limit: int | None) -> None:
+    kb = load(ROOT / "data" / "facts.yaml")
+    index = build_index(kb)
+    store = open_store(ROOT / "data" / "facts.yaml")
+    assert store is not None
+    for query in QUERIES:
+        expected = [(h.record.id, h.score, h.matches) for h in search(kb, query, index=index, limit=limit)]
+        assert [(h.record.id, h.score, h.matches) for h in search_store(store, query, limit=limit)] == expected, query
+
+
+def test_second_load_reads_the_cache(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load(SAMPLE)
+    assert len(_cache_files(private_cache)) == 1
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr("srfacts.knowledge._build", no_parsing)
+    again = load(SAMPLE)
+    assert [r.to_dict() for r in again.all_records()] == [r.to_dict() for r in first.all_records()]
+    assert again.record_lines == first.record_lines
+
+
+def test_an_edit_is_seen_at_once_even_in_the_same_second(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    text = SAMPLE.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    stamp = path.stat().st_mtime_ns
+    assert load(path).get("automobile").name_en == "Automobile"  # type: ignore[union-attr]
+    path.write_text(text.replace("name_en: Automobile", "name_en: Automobilx"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    assert load(path).get("automobile").name_en == "Automobilx"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "foreign-database", "bad-record", "bad-meta"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(private_cache: Path, damage: str) -> None:
+    expected = [r.to_dict() for r in load(SAMPLE).all_records()]
+    [file] = _cache_files(private_cache)
+    if damage == "garbage":
+        file.write_bytes(b"\x00not sqlite at all" * 100)
+    elif damage == "empty":
+        file.write_bytes(b"")
+    elif damage == "foreign-database":
+        file.unlink()
+        with sqlite3.connect(file) as other:
+            other.execute("CREATE TABLE meta (name TEXT, value TEXT)")
+            other.execute("INSERT INTO meta VALUES ('format', 'someone else')")
+    else:
+        with sqlite3.connect(file) as db:
+            if damage == "bad-record":
+                db.execute("UPDATE records SET data = '[1, 2' WHERE type = 'metric'")
+            else:
+                db.execute("UPDATE meta SET value = 'x' WHERE name = 'lines'")
+    assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
+    assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
+
+
+def test_unwritable_cache_is_skipped_silently(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    result = run("search", "光伏", "--json")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert json.loads(result.stdout)[0]["id"] == "photovoltaic-new-energy"
+    assert run("industries", "--json").exit_code == 0
+
+
+def test_parallel_runs_share_one_cache(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "SRFACTS_DATA": str(SAMPLE)}
+    argv = [sys.executable, "-m", "srfacts", "search", "光伏", "--json"]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    outputs = [process.communicate(timeout=120) for process in runs]
+    assert all(process.returncode == 0 for process in runs)
+    assert len({out for out, _ in outputs}) == 1 and all(err == b"" for _, err in outputs)
+    assert len(_cache_files(tmp_path)) == 1
+    assert not list((tmp_path / "srfacts").glob("*.tmp"))
+
+
+def test_cache_is_data_not_code(private_cache: Path) -> None:
+    load(SAMPLE)
+    [file] = _cache_files(private_cache)
+    with sqlite3.connect(file) as db:
+        data = db.execute("SELECT data FROM records LIMIT 1").fetchone()[0]
+    assert isinstance(json.loads(data), list)
+    assert file.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_cache_info_and_clear(run, private_cache: Path) -> None:
+    run("industries")
+    info = json.loads(run("cache", "info", "--json", data=None).stdout)
+    assert info["path"] == str(private_cache / "srfacts") and info["files"] == 1 and info["writable"] is True
+    cleared = run("cache", "clear", data=None)
+    assert cleared.exit_code == 0 and "removed 1 cache file" in cleared.stderr
+    assert json.loads(run("cache", "info", "--json", data=None).stdout)["files"] == 0
+
+
+def test_old_entries_are_pruned(tmp_path: Path, private_cache: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    for number in range(cache.KEEP + 3):
+        path = tmp_path / f"facts-{number}.yaml"
+        path.write_text(text + f"\n# edit {number}\n", encoding="utf-8")
+        load(path)
+    assert len(_cache_files(private_cache)) == cache.KEEP
+
+
+def test_a_warm_search_imports_no_index_builders(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = (
+        "import sys, runpy; sys.argv = ['srfacts', 'search', '光伏', '--json'];"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: runpy.run_module('srfacts', run_name='__main__')\n"
+        "    except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypinyin', 'opencc', 'rich', 'yaml')))"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=120)  # compiles
+    warm = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, timeout=60)
+    assert warm.stdout.strip() == "[]"
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    load(path)
+
+    def unread(*args: object) -> bytes:
+        raise AssertionError("an unchanged file's content key is remembered")
+
+    monkeypatch.setattr("srfacts.knowledge.read_bytes", unread)
+    assert load(path).get("jinko-solar") is not None
+    assert open_store(path) is not None
+    path.write_bytes(SAMPLE.read_bytes() + b"\n")  # any write changes the signature
+    with pytest.raises(AssertionError):
+        load(path)
