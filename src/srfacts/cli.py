@@ -21,7 +21,6 @@ from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, Knowle
 
 if TYPE_CHECKING:
     from srfacts.knowledge import Progress
-    from srfacts.store import Store
 
 SEARCH_LIMIT = 20  # hits shown unless --limit or --all says otherwise
 
@@ -276,9 +275,10 @@ def _progress() -> "Progress | None":
     def start(description: str, total: int) -> Callable[[int], None]:
         if total < 20_000:
             return lambda done: None
+        from rich.console import Console
         from rich.progress import Progress
 
-        bar = Progress(transient=True, console=None)
+        bar = Progress(transient=True, console=Console(stderr=True))
         bar.start()
         task = bar.add_task(description, total=total)
 
@@ -313,18 +313,11 @@ def _close(word: str, candidates: Any) -> str:
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
-def _industry(kb: "KnowledgeBase | Store", value: str | None) -> str | None:
+def _industry(kb: KnowledgeBase, value: str | None) -> str | None:
     """An industry id from an id, a Chinese or English name or an alias."""
-    if value is None:
-        return None
-    wanted = value.strip().casefold()
-    known = kb.industries()
-    for industry in known:
-        names = (industry.id, industry.name, industry.name_en, *industry.aliases, *industry.aliases_en)
-        if wanted in (n.casefold() for n in names):
-            return industry.id
-    candidates = [n for i in known for n in (i.id, i.name, i.name_en, *i.aliases)]
-    raise UsageError(f"unknown industry '{clip(value)}'{_close(value, candidates)}; see: srfacts industries")
+    from srfacts.model import resolve_industry
+
+    return resolve_industry(kb.industries(), value) if value is not None else None
 
 
 def _listing(
@@ -525,43 +518,28 @@ def search(
     fields: FieldsOption = None,
 ) -> None:
     """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
-    from srfacts.knowledge import open_store
-    from srfacts.render import hits_view, render
-    from srfacts.search import search as find
-    from srfacts.search import search_store, suggestions
+    from srfacts.knowledge import find
+    from srfacts.render import render_hits
 
     text = " ".join(query)
     chosen = _choice(record_type, RECORD_TYPES, "type")
-    wanted = {"types": (chosen,) if chosen else None, "year": year, "kind": kind}
-    most = None if every else (limit or SEARCH_LIMIT)
-    kb: KnowledgeBase | None = None
-    store = open_store(_data(ctx), progress=_progress())
-    if store is None:  # no cache can be written here: search in memory
-        kb = _knowledge(ctx)
-        hits = find(kb, text, industry=_industry(kb, industry), limit=most, **wanted)  # type: ignore[arg-type]
-    else:
-        try:
-            hits = search_store(store, text, industry=_industry(store, industry), limit=most, **wanted)  # type: ignore[arg-type]
-        finally:
-            store.close()
+    hits = find(
+        _data(ctx),
+        text,
+        types=(chosen,) if chosen else None,
+        industry=industry,
+        year=year,
+        kind=kind,
+        limit=None if every else (limit or SEARCH_LIMIT),
+        progress=_progress(),
+    )
     output = _fmt(fmt, as_json)
-    if fields:
-        from srfacts.render import parse_fields, search_fields
-
-        picked = parse_fields(fields, search_fields())
-        if hits or output == "json":
-            rows = [h.to_dict() for h in hits]
-            _emit(render(rows, output, (), color=_use_color(), width=_width(), tty=_is_tty(), fields=picked))
-    elif hits or output == "json":
-        rows, columns, spans = hits_view(hits, output, _lang(ctx))
-        if output == "table":
-            from srfacts.render import to_table
-
-            _emit(to_table(rows, columns, color=_use_color(), width=_width(), highlight=spans))
-        else:
-            _emit(render(rows, output, columns, tty=_is_tty()))
+    if hits or output == "json":
+        _emit(render_hits(hits, output, _lang(ctx), fields, color=_use_color(), width=_width(), tty=_is_tty()))
     if not hits:
-        raise NotFoundError(f"nothing matches '{clip(text)}'", suggestions(kb or _knowledge(ctx), text))
+        from srfacts.search import suggestions
+
+        raise NotFoundError(f"nothing matches '{clip(text)}'", suggestions(_knowledge(ctx), text))
 
 
 @app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")

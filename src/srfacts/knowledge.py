@@ -11,7 +11,7 @@ from srfacts.load import decode, max_bytes, parse_yaml, read_bytes, resolve_data
 from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
-    from srfacts.search import SearchIndex
+    from srfacts.search import Hit, SearchIndex
     from srfacts.store import Store
 
 # Given a task's description and size, returns the function that reports progress on it.
@@ -52,6 +52,36 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
         compile_store(kb, progress)
         store = Store.open(key, where)
     return store
+
+
+def find(
+    path: str | Path | None,
+    query: str,
+    *,
+    types: tuple[str, ...] | None = None,
+    industry: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> "list[Hit]":
+    """Search a knowledge file: through its compiled store, or in memory where no cache can be written.
+
+    ``industry`` may be an id, a name or an alias (UsageError if it is none of these).
+    """
+    from srfacts.model import resolve_industry
+    from srfacts.search import search, search_store
+
+    store = open_store(path, progress)
+    if store is None:
+        kb = load(path, progress=progress)
+        wanted = resolve_industry(kb.industries(), industry) if industry else None
+        return search(kb, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
+    try:
+        wanted = resolve_industry(store.industries(), industry) if industry else None
+        return search_store(store, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
+    finally:
+        store.close()
 
 
 def _signature(path: Path) -> list[int] | None:

@@ -6,7 +6,7 @@ with a mixin for the behaviour they share.
 
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -403,3 +403,21 @@ def _linked(record: Record, industry: str | None) -> bool:
 
 def _in_year(record: Record, year: int | None) -> bool:
     return year is None or year in record_years(record)
+
+
+def resolve_industry(industries: "Iterable[Industry]", value: str) -> str:
+    """An industry id from an id, a Chinese or English name or an alias (UsageError, with close names, if none)."""
+    import difflib
+
+    from srfacts.errors import UsageError, clip
+
+    wanted = value.strip().casefold()
+    known = tuple(industries)
+    for industry in known:
+        names = (industry.id, industry.name, industry.name_en, *industry.aliases, *industry.aliases_en)
+        if wanted in (n.casefold() for n in names):
+            return industry.id
+    candidates = [n for i in known for n in (i.id, i.name, i.name_en, *i.aliases)]
+    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise UsageError(f"unknown industry '{clip(value)}'{hint}; see: srfacts industries")

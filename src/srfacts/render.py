@@ -577,3 +577,24 @@ def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int
     )
     console.print(Text("in the source: ", style="bold" if color else "") + text)
     return buffer.getvalue()
+
+
+def render_hits(
+    hits: Sequence[Any],
+    fmt: str,
+    lang: str = "zh",
+    fields: str | None = None,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+) -> str:
+    """Search hits in ``fmt``: whole records (plus score and matches) as JSON, a summary with the
+    matched text highlighted as a table, or just the ``--fields`` asked for."""
+    if fields:
+        picked = parse_fields(fields, search_fields())
+        return render([h.to_dict() for h in hits], fmt, (), color=color, width=width, tty=tty, fields=picked)
+    rows, columns, spans = hits_view(hits, fmt, lang)
+    if fmt == "table":
+        return to_table(rows, columns, color=color, width=width, highlight=spans)
+    return render(rows, fmt, columns, tty=tty)
