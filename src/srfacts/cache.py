@@ -8,9 +8,10 @@ as JSON lists of their fields (data that cannot run code when read; no pickle).
 """
 
 import contextlib
+import errno
 import json
 import os
-import shutil
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -32,9 +33,23 @@ def _blake2b(data: bytes) -> str:
 
 
 def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/srfacts``, else ``~/.cache/srfacts``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "srfacts"
+    """``$XDG_CACHE_HOME/srfacts``, else ``~/.cache/srfacts``.
+
+    A relative ``XDG_CACHE_HOME`` is ignored (as the XDG spec says: it would put the cache, and
+    read one, wherever the command runs); with no home either there is no cache (a path under
+    ``/dev/null``, where nothing can be read or written).
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "srfacts" if os.path.isabs(base) else Path(os.devnull) / "srfacts"
+
+
+def _make(folder: Path) -> None:
+    """Create the cache folder, and ``XDG_CACHE_HOME`` or ``~/.cache`` if need be, never a missing home."""
+    if not folder.parent.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no folder to put the cache in", str(folder.parent.parent))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def content_key(data: bytes) -> str:
@@ -54,7 +69,7 @@ def atomic_write(key: str, suffix: str, fill: Callable[[Path], None]) -> Path | 
     folder = cache_dir()
     temporary = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make(folder)
         handle, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
         os.close(handle)
         fill(Path(temporary))
@@ -91,7 +106,8 @@ def note_key(path: Path, signature: list[int], key: str) -> None:
     note = _key_note(path)
     body = json.dumps({"path": str(path), "signature": signature, "key": key})
     with contextlib.suppress(OSError):
-        note.parent.mkdir(parents=True, exist_ok=True)
+        _make(note.parent.parent)
+        note.parent.mkdir(exist_ok=True)
         temporary = note.with_name(f".{note.name}.{os.getpid()}.tmp")
         temporary.write_text(body, encoding="utf-8")
         os.replace(temporary, note)
@@ -120,7 +136,7 @@ def writable() -> bool:
     """Whether the cache folder exists or can be made, and can be written."""
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make(folder)
     except OSError:
         return False
     return os.access(folder, os.W_OK | os.X_OK)
@@ -129,31 +145,46 @@ def writable() -> bool:
 def info() -> dict[str, Any]:
     """Where the cache is and what it holds."""
     folder = cache_dir()
-    files = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+    try:  # an unreadable folder, a dangling link: what cannot be looked at is not counted
+        files = sorted(f for f in folder.glob("*.sqlite") if f.is_file()) if folder.is_dir() else []
+    except OSError:
+        files = []
     return {
         "path": str(folder),
         "files": len(files),
-        "bytes": sum(f.stat().st_size for f in files),
+        "bytes": sum(_size(f) for f in files),
         "writable": writable(),
         "entries": sorted({f.name.split(".")[0] for f in files}),
     }
 
 
-def clear() -> int:
-    """Remove every cache file; the number removed."""
-    folder = cache_dir()
-    if not folder.is_dir():
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
         return 0
+
+
+# The names srfacts gives its files (a 40-digit key, or a temporary name made from one): only
+# these are removed, so nothing else that happens to sit in the folder is ever deleted.
+_OURS = re.compile(r"\.?[0-9a-f]{40}\.[A-Za-z0-9_.]*")
+
+
+def clear() -> int:
+    """Remove every cache file (and nothing else); the number removed."""
+    folder = cache_dir()
     removed = 0
-    notes = folder / "keys"
-    if notes.is_dir():
-        shutil.rmtree(notes, ignore_errors=True)
-    for item in folder.iterdir():
-        if item.suffix in (".sqlite", ".json", ".tmp") and item.is_file():
-            item.unlink(missing_ok=True)
-            removed += 1
-    if not any(folder.iterdir()):
-        shutil.rmtree(folder, ignore_errors=True)
+    for place in (folder / "keys", folder):
+        try:
+            items = [item for item in place.iterdir() if _OURS.fullmatch(item.name) and item.is_file()]
+        except OSError:
+            continue
+        for item in items:
+            with contextlib.suppress(OSError):
+                item.unlink()
+                removed += place == folder  # the key notes are not counted
+        with contextlib.suppress(OSError):
+            place.rmdir()  # only when empty
     return removed
 
 

@@ -706,6 +706,7 @@ def export(
 
         _emit(to_json(exporter.documents(kb)))
         return
+    _never_the_knowledge_file(kb, chosen, Path(target))
     try:
         exporter.export(kb, chosen, Path(target), force=force)
     except FileExistsError:
@@ -713,6 +714,21 @@ def export(
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     _warn(f"wrote {target} ({chosen})")
+
+
+def _never_the_knowledge_file(kb: KnowledgeBase, fmt: str, target: Any) -> None:
+    """Refuse an export that would replace the knowledge file in use or the bundled one (even with --force)."""
+    from pathlib import Path
+
+    from srfacts import export as exporter
+    from srfacts.load import bundled_data_path
+
+    written = [target / f"{table.name}.csv" for table in exporter.tables(kb)] if fmt == "csv" else [target]
+    for knowledge in {Path(kb.path), bundled_data_path()}:
+        for path in written:
+            with contextlib.suppress(OSError, ValueError):
+                if path.exists() and os.path.samefile(path, knowledge):
+                    raise UsageError(f"refusing to write {clip(str(path))}: it is the knowledge file")
 
 
 cache_app = typer.Typer(
@@ -767,9 +783,9 @@ def _streams() -> None:
     encoded (a lone surrogate from a non-UTF-8 argument) becomes an escape; a closed stderr is a sink."""
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    for stream, encoding in ((sys.stdout, "utf-8"), (sys.stderr, None)):
+    for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(encoding=encoding, errors="backslashreplace")  # type: ignore[union-attr]
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
 
 
 def main() -> NoReturn:

@@ -200,8 +200,10 @@ def write_csv(kb: KnowledgeBase, folder: Path) -> list[Path]:
         target = folder / f"{table.name}.csv"
         with _atomic(target) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
+            quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)  # a lone CR needs quotes
             writer.writerow([name for name, _ in table.columns])
-            writer.writerows(table.rows)
+            for row in table.rows:
+                (quoted if any(isinstance(v, str) and "\r" in v for v in row) else writer).writerow(row)
         written.append(target)
     return written
 

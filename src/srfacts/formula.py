@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
+from srfacts.errors import clip
+
 _TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)|([a-z_][a-z0-9_]*)|(.))")
 
 
@@ -20,7 +22,7 @@ def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
             tokens.append(("num", number))
         elif name:
             if name not in names:
-                raise FormulaError(f"formula names '{name}', which is not among its inputs")
+                raise FormulaError(f"formula names '{clip(name)}', which is not among its inputs")
             tokens.append(("num", str(names[name])))
         elif other.strip():
             if other not in "+-*/()":
@@ -49,7 +51,7 @@ def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
             return value
         if text == "-":
             return -atom()
-        raise FormulaError(f"formula has '{text}' where a number belongs")
+        raise FormulaError(f"formula has '{clip(text)}' where a number belongs")
 
     def term() -> Decimal:
         value = atom()
@@ -79,5 +81,5 @@ def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
     except ArithmeticError:
         raise FormulaError("formula result is out of range") from None
     if position != len(tokens):
-        raise FormulaError(f"formula has '{peek()}' left over")
+        raise FormulaError(f"formula has '{clip(peek())}' left over")
     return result

@@ -127,8 +127,9 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
             try:
                 return store.section(record_type)
             except ValueError:
-                rebuilt.append(_build(read_bytes(path), where))
-                rebuilt[0].cache_key = key
+                data = read_bytes(path)  # keyed by the bytes parsed now, even if the file changed since
+                rebuilt.append(_build(data, where))
+                rebuilt[0].cache_key = cache.content_key(data)
                 store.close()
                 compile_store(rebuilt[0])
         return rebuilt[0]._section(record_type)

@@ -21,6 +21,9 @@ _FORMAT_CONTROLS += range(0xFFF9, 0xFFFC)
 _VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _VISIBLE.update({c: f"\\u{c:04x}" for c in _FORMAT_CONTROLS})
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *_FORMAT_CONTROLS]}
+# Tag characters (U+E0000-E007F) are invisible and can smuggle text: written as surrogate-pair escapes.
+_JSON_ESCAPES.update({c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)})  # lone surrogates (undecodable arguments)
+_JSON_ESCAPES.update({c: f"\\udb40\\u{0xDC00 + (c & 0x3FF):04x}" for c in range(0xE0000, 0xE0080)})
 
 
 class Column(NamedTuple):
@@ -115,10 +118,12 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None = No
     cols = _columns_for(flat, columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a lone CR is quoted by nothing else
     writer.writerow([c.key for c in cols])
     for row in flat:
         values = [cell(row.get(c.key)) for c in cols]
-        writer.writerow([neutralise(v) for v in values] if safe else values)
+        values = [neutralise(v) for v in values] if safe else values
+        (quoted if any("\r" in v for v in values) else writer).writerow(values)
     return buffer.getvalue()
 
 
@@ -127,7 +132,8 @@ _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 def tsv_escape(value: str) -> str:
     """Backslash-escape a TSV field so it stays on one line and in one column (reversible)."""
-    return "".join(_TSV_ESCAPES.get(c, c) for c in value).translate(_VISIBLE)
+    text = "".join(_TSV_ESCAPES.get(c, c) for c in value).translate(_VISIBLE)
+    return "".join(_safe_char(c) for c in text) if _has_other_format_chars(text) else text
 
 
 def tsv_unescape(value: str) -> str:
@@ -140,7 +146,7 @@ def tsv_unescape(value: str) -> str:
             return names[token]
         return chr(int(token[1:], 16))
 
-    return re.sub(r"\\(\\|t|n|r|x[0-9a-f]{2}|u[0-9a-f]{4})", back, value)
+    return re.sub(r"\\(\\|t|n|r|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})", back, value)
 
 
 def to_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None = None) -> str:

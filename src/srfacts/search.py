@@ -471,6 +471,8 @@ class _Texts(Protocol):
 
 def _parse(query: str, index: _Texts) -> _Query | None:
     """Words (AND), Chinese words unknown as a whole split into known parts, and the whole phrase."""
+    if not query.isascii():  # lone surrogates (undecodable bytes of an argument) match nothing and break SQL
+        query = query.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     words = normalise(query, index.fold).split()
     if not words:
         return None

@@ -216,7 +216,8 @@ def _number(raw: Any, spec: Field) -> Decimal:
         raise _Wrong(f"must be a finite number, found {_describe(raw)}") from None
     if not number.is_finite():
         raise _Wrong(f"must be a finite number, found {_describe(raw)}")
-    if len(number.as_tuple().digits) > MAX_DIGITS or abs(number) >= MAX_VALUE or (number and number.adjusted() < -18):
+    too_small = bool(number) and number.adjusted() < -18
+    if len(number.as_tuple().digits) > MAX_DIGITS or number.copy_abs() >= MAX_VALUE or too_small:
         raise _Wrong(f"must be a number below 10^18 of at most {MAX_DIGITS} digits, found {_describe(raw)}")
     return number
 
@@ -450,7 +451,7 @@ def _construct(
     metrics: list[Metric] = []
     for values, item in rows["metrics"]:
         base_value, base_unit = to_base(values["value"], values["unit"])
-        if abs(base_value) >= MAX_VALUE:
+        if base_value.copy_abs() >= MAX_VALUE:
             message = f"{values['value']} {values['unit']} is {base_value} {base_unit}, over 10^18"
             check.add("SR104", message, item.marks["value"], values["id"], "value")
             continue
@@ -492,7 +493,7 @@ def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict
         base_value, base_unit = to_base(value, values["unit"])
     except ArithmeticError:
         base_value = MAX_VALUE
-    if abs(base_value) >= MAX_VALUE:
+    if base_value.copy_abs() >= MAX_VALUE:
         check.add("SR111", "the result is out of range (10^18 or more)", item.marks["formula"], values["id"], "formula")
         return None
     return Metric(
