@@ -73,15 +73,15 @@ def test_chinese_output_survives_any_locale(name: str, baseline: dict[str, bytes
 
 
 @pytest.mark.parametrize("name", sorted(LOCALES))
-def test_chinese_arguments_in_any_locale(name: str, tmp_path: Path) -> None:
-    env = environment(tmp_path, **LOCALES[name])
-    done = srfacts("--data", str(SAMPLE), "search", "光伏", "--json", env=env, cache=tmp_path)
+def test_chinese_arguments_in_any_locale(name: str, shared: Path) -> None:
+    env = environment(shared, **LOCALES[name])
+    done = srfacts("--data", str(SAMPLE), "search", "光伏", "--json", env=env, cache=shared)
     if name == "C without UTF-8 mode":  # undecodable arguments: nothing found, said cleanly
         assert_clean(done, 1)
         return
     assert_clean(done, 0)
     assert any(hit["id"] == "photovoltaic-new-energy" for hit in json.loads(done.raw_stdout.decode("utf-8")))
-    missing = srfacts("--data", str(SAMPLE), "show", "光伏", env=env, cache=tmp_path)
+    missing = srfacts("--data", str(SAMPLE), "show", "光伏", env=env, cache=shared)
     assert_clean(missing, 1)
 
 
@@ -111,8 +111,8 @@ def test_piped_output_ignores_display_settings(name: str, baseline: dict[str, by
 @pytest.mark.parametrize(
     "args", [["industries"], ["search", "光伏"], ["show", "jinko-solar"], ["claims"], ["timeline"]]
 )
-def test_a_narrow_terminal_wraps_and_loses_nothing(args: list[str], columns: int, tmp_path: Path) -> None:
-    env = environment(tmp_path, TERM="xterm-256color")
+def test_a_narrow_terminal_wraps_and_loses_nothing(args: list[str], columns: int, shared: Path) -> None:
+    env = environment(shared, TERM="xterm-256color")
     code, out, err = on_terminal("--data", str(SAMPLE), *args, env=env, columns=columns)
     assert code == 0, err
     assert_no_leak(out, "terminal")
@@ -122,8 +122,8 @@ def test_a_narrow_terminal_wraps_and_loses_nothing(args: list[str], columns: int
 
 
 @pytest.mark.parametrize("columns", [80, 120, 300])
-def test_a_wide_terminal_draws_a_table_with_every_value(columns: int, tmp_path: Path) -> None:
-    env = environment(tmp_path, TERM="xterm-256color", NO_COLOR="1")
+def test_a_wide_terminal_draws_a_table_with_every_value(columns: int, shared: Path) -> None:
+    env = environment(shared, TERM="xterm-256color", NO_COLOR="1")
     code, out, _ = on_terminal("--data", str(SAMPLE), "industries", env=env, columns=columns)
     assert code == 0
     names = ("photovoltaic-new-energy", "光伏新能源", "生物医药") if columns > 100 else ("汽车", "生物医药")
@@ -258,28 +258,28 @@ def test_cache_info_survives_a_dangling_link(tmp_path: Path) -> None:
     [["industries"], ["metrics", "--format", "jsonl"], ["search", "光伏"], ["show", "jinko-solar"], ["export", "-"]],
 )
 @pytest.mark.parametrize("reader", ["head -c 10", "true"])
-def test_stdout_closed_early_ends_quietly(args: list[str], reader: str, tmp_path: Path) -> None:
+def test_stdout_closed_early_ends_quietly(args: list[str], reader: str, shared: Path) -> None:
     command = " ".join(f"'{a}'" for a in args)
     for data in ([], ["--data", str(SAMPLE)]):  # the bundled file has enough records to fill a pipe
         prefix = " ".join(f"'{a}'" for a in data)
-        done = shell(f"$SRFACTS {prefix} {command} | {reader}", cache=tmp_path)
+        done = shell(f"$SRFACTS {prefix} {command} | {reader}", cache=shared)
         assert done.returncode == 0, done.stderr
         assert done.stderr == "", done.stderr
 
 
 @pytest.mark.parametrize("args", [["industries"], ["claims", "--json"], ["--version"], ["search", "光伏"]])
-def test_stdout_closed_gives_a_clear_error(args: list[str], tmp_path: Path) -> None:
+def test_stdout_closed_gives_a_clear_error(args: list[str], shared: Path) -> None:
     command = " ".join(f"'{a}'" for a in args)
-    done = shell(f"$SRFACTS --data '{SAMPLE}' {command} >&-", cache=tmp_path)
+    done = shell(f"$SRFACTS --data '{SAMPLE}' {command} >&-", cache=shared)
     assert_clean(done, 2)
     assert "cannot write the output" in done.stderr
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
 @pytest.mark.parametrize("args", [["industries"], ["metrics", "--json"], ["export", "-"]])
-def test_a_full_disk_gives_a_clear_error(args: list[str], tmp_path: Path) -> None:
+def test_a_full_disk_gives_a_clear_error(args: list[str], shared: Path) -> None:
     command = " ".join(f"'{a}'" for a in args)
-    done = shell(f"$SRFACTS {command} > /dev/full", cache=tmp_path)
+    done = shell(f"$SRFACTS {command} > /dev/full", cache=shared)
     assert_clean(done, 2)
     assert "cannot write the output" in done.stderr and "No space" in done.stderr
 
@@ -303,23 +303,23 @@ def test_stderr_closed_keeps_the_exit_status(args: list[str], code: int, tmp_pat
     assert shell(f"$SRFACTS --data '{bad}' industries 2>&-", cache=tmp_path).returncode == 3
 
 
-def test_stderr_closed_early_ends_quietly(tmp_path: Path) -> None:
-    done = shell(f"$SRFACTS --data '{SAMPLE}' show nope 2>&1 >/dev/null | head -c 3", cache=tmp_path)
+def test_stderr_closed_early_ends_quietly(shared: Path) -> None:
+    done = shell(f"$SRFACTS --data '{SAMPLE}' show nope 2>&1 >/dev/null | head -c 3", cache=shared)
     assert done.returncode in (0, 1)
 
 
 @pytest.mark.parametrize("stdin", ["<&-", "< /dev/null", "<<< 'text on stdin'", "| cat"])
-def test_stdin_absent_or_closed_is_never_read(stdin: str, tmp_path: Path) -> None:
+def test_stdin_absent_or_closed_is_never_read(stdin: str, shared: Path) -> None:
     line = f"$SRFACTS --data '{SAMPLE}' industries --json {stdin}"
     if stdin.startswith("|"):
         line = f"true | $SRFACTS --data '{SAMPLE}' industries --json {stdin}"
-    done = shell(line, cache=tmp_path)
+    done = shell(line, cache=shared)
     assert_clean(done, 0)
     assert json.loads(done.stdout)
 
 
-def test_stdin_an_open_terminal_is_never_read(tmp_path: Path) -> None:
-    env = environment(tmp_path)
+def test_stdin_an_open_terminal_is_never_read(shared: Path) -> None:
+    env = environment(shared)
     code, out, _ = on_terminal("--data", str(SAMPLE), "search", "光伏", env=env)
     assert code == 0 and "光伏新能源" in out
 
@@ -336,3 +336,14 @@ def test_interrupt_ends_with_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(srfacts.knowledge, "read_bytes", interrupted)
     result = CliRunner().invoke(app, ["--data", str(SAMPLE), "industries"])
     assert result.exit_code == 130 and "interrupted" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "jinko-solar"], ["industries"], ["search", "光伏"], ["validate", "--source", "."]]
+)
+def test_a_deleted_working_folder(args: list[str], tmp_path: Path, shared: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    command = " ".join(f"'{a}'" for a in args)
+    done = shell(f"cd '{gone}' && rmdir '{gone}' && $SRFACTS --data '{SAMPLE}' {command}", cache=shared)
+    assert_clean(done, 0, 3)

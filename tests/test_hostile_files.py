@@ -504,3 +504,25 @@ def test_loading_never_writes_beside_the_data_file(tmp_path: Path) -> None:
 
 def test_broken_cases_use_known_codes() -> None:
     assert {code for _, code in BROKEN.values()} <= set(CODES)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge", "directory", "device"])
+def test_a_source_text_that_is_not_a_readable_file_is_skipped(kind: str, tmp_path: Path) -> None:
+    """`show` quotes the source around a record's quote; `validate --source` reads it: never a hang."""
+    source = tmp_path / "source.txt"
+    if kind == "fifo":
+        os.mkfifo(source)
+    elif kind == "huge":
+        with source.open("wb") as handle:
+            handle.truncate(300 * 1024 * 1024)
+    elif kind == "directory":
+        source.mkdir()
+    else:
+        source = Path("/dev/zero")
+    path = _write(tmp_path, "facts", _with(b"file: shangrao-industry-article.txt", f"file: {source}".encode()))
+    cache = tmp_path / "cache"
+    shown = srfacts("--data", str(path), "show", "jinko-solar", cache=cache, timeout=30)
+    assert_clean(shown, 0)
+    checked = srfacts("--data", str(path), "validate", "--source", str(source), cache=cache, timeout=30)
+    assert_clean(checked, 3)
+    assert "SR201" in checked.stdout

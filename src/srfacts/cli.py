@@ -1,6 +1,5 @@
 """The srfacts command line: parse, call the core, render, exit. The only module that prints."""
 
-
 import contextlib
 import difflib
 import errno

@@ -1,6 +1,5 @@
 """Exit statuses, problem codes and the project's exceptions (the core raises, the CLI reports)."""
 
-
 from enum import IntEnum
 from typing import NamedTuple
 

@@ -4,7 +4,6 @@ Records are named tuples (cheap to define at start-up and to hold by the hundred
 with a mixin for the behaviour they share.
 """
 
-
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -160,7 +159,6 @@ class Industry(_IndustryFields, _Record):
     TYPE: ClassVar[str] = "industry"
 
 
-
 class _MetricFields(NamedTuple):
     id: str
     name: str
@@ -217,7 +215,6 @@ class Claim(_ClaimFields, _Record):
     TYPE: ClassVar[str] = "claim"
 
 
-
 class _EntityFields(NamedTuple):
     id: str
     kind: str
@@ -236,7 +233,6 @@ class Entity(_EntityFields, _Record):
 
     __slots__ = ()
     TYPE: ClassVar[str] = "entity"
-
 
 
 Record = Source | Industry | Metric | Claim | Entity

@@ -3,7 +3,6 @@
 Nothing here reads files or decides exit codes; Rich is imported only when a table is drawn.
 """
 
-
 import io
 import json
 import re
@@ -264,9 +263,12 @@ def to_table(
         previous = row.get(group_by) if group_by else None
         cells = []
         for column in columns:
-            text = Text(neutralise(cell(row.get(column.key))))
+            raw = cell(row.get(column.key))
+            text = Text(neutralise(raw))
             spans = (highlight or {}).get((index, column.key), [])
-            for start, end in spans:
+            for start, end in spans:  # spans of the raw text, moved past the escapes written before them
+                if len(text) != len(raw):
+                    start, end = len(neutralise(raw[:start])), len(neutralise(raw[:end]))
                 text.stylize("bold reverse" if color else "", start, end)
             cells.append(text)
         table.add_row(*cells)

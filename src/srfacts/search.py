@@ -6,7 +6,6 @@ plain JSON-ready data (``to_data``/``from_data``), so a query never imports pypi
 opencc: it folds its text with ``str.translate`` and scans plain strings.
 """
 
-
 import itertools
 import json
 import re
@@ -291,9 +290,7 @@ def _entry_to_data(entry: _Entry) -> str:
 def _entry_from_data(text: str) -> _Entry:
     """One record's entry from ``_entry_to_data`` output."""
     ident, fields_data, pinyin_data, value, unit = json.loads(text)
-    fields = [
-        _Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields_data
-    ]
+    fields = [_Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields_data]
     pinyin = [_pinyin(int(f), str(s).split(" "), [int(c) for c in chars]) for f, s, chars in pinyin_data]
     for p in pinyin:
         if not 0 <= p.field < len(fields) or len(p.chars) != len(p.spaced.split(" ")):

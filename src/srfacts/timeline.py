@@ -1,6 +1,5 @@
 """Dated records in time order: what happened, or is due, when."""
 
-
 from typing import Any, NamedTuple
 
 from srfacts.model import Claim, KnowledgeBase, Metric, period_years

@@ -1,6 +1,5 @@
 """The unit table: each unit as the article writes it, its base unit and factor."""
 
-
 from decimal import Decimal
 from typing import NamedTuple
 

@@ -52,21 +52,27 @@ def source_dirs(option: str | None = None) -> list[Path]:
         return [Path(option)]
     found = [Path(os.environ["SRFACTS_SOURCES"])] if os.environ.get("SRFACTS_SOURCES") else []
     checkout = Path(__file__).resolve().parents[2]
-    found += [
-        checkout.parent / "shared" / "source",
-        Path.cwd() / "shared" / "source",
-        Path.cwd().parent / "shared" / "source",
-    ]
-    return found
+    found.append(checkout.parent / "shared" / "source")
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was deleted
+        return found
+    return [*found, here / "shared" / "source", here.parent / "shared" / "source"]
 
 
 def read_source(source: Source, option: str | None = None) -> SourceText | None:
     """The text of a source: ``option`` may name the file itself or a folder holding it."""
     candidates = [Path(option)] if option and Path(option).is_file() else []
     candidates += [folder / source.file for folder in source_dirs(option)]
+    from srfacts.errors import KnowledgeFileError
+    from srfacts.load import read_bytes
+
     for path in candidates:
         if path.is_file():
-            raw = path.read_bytes()
+            try:  # read as safely as a knowledge file: within the size cap, never a pipe or device
+                raw = read_bytes(path)
+            except KnowledgeFileError:
+                continue
             return SourceText(path, raw, flatten(raw.decode("utf-8-sig", errors="replace")))
     return None
 
