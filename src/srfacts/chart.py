@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from srfacts.model import Metric
-from srfacts.render import QUALIFIER_MARKS, display_width, neutralise, unit_name
+from srfacts.render import QUALIFIER_MARKS, display_width, neutralise, text_console, unit_name
 
 PLAIN_BAR_WIDTH = 40
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -83,7 +83,6 @@ def _blocks(length: float) -> str:
 
 def rich_chart(group: ChartGroup, *, lang: str = "zh", color: bool = False, width: int = 80) -> str:
     """One chart drawn by Rich with block bars, fitted to ``width`` columns."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -100,17 +99,7 @@ def rich_chart(group: ChartGroup, *, lang: str = "zh", color: bool = False, widt
         bar = Text(_blocks(bar_length(metric.value, largest, bar_width)), style="cyan" if color else "")
         table.add_row(Text(name), bar, Text(label, style="bold" if color else ""))
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        legacy_windows=False,
-    )
+    console = text_console(buffer, color=color, width=width)
     console.print(Text(neutralise(title(group, lang)), style="bold" if color else ""))
     console.print(table)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

@@ -8,7 +8,10 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
@@ -242,7 +245,6 @@ def to_table(
     if (width is None and not color) or (width is not None and width < _narrowest(rows, columns)):
         return plain_table(rows, columns, title=title, group_by=group_by)
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -273,19 +275,7 @@ def to_table(
             cells.append(text)
         table.add_row(*cells)
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width or 100_000,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=False,
-        legacy_windows=False,
-    )
-    console.print(table)
+    text_console(buffer, color=color, width=width).print(table)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
@@ -560,7 +550,6 @@ def record_view(
 
 def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int | None = None) -> str:
     """The source sentence with the quoted span emphasised (marked «like this» without colour)."""
-    from rich.console import Console
     from rich.text import Text
 
     sentence, start, end = str(context["sentence"]), int(context["start"]), int(context["end"])
@@ -573,17 +562,7 @@ def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int
     else:
         text = Text(neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}"))
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width or 100_000,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
-    console.print(Text("in the source: ", style="bold" if color else "") + text)
+    text_console(buffer, color=color, width=width).print(Text("in the source: ", style="bold" if color else "") + text)
     return buffer.getvalue()
 
 
@@ -606,3 +585,24 @@ def render_hits(
     if fmt == "table":
         return to_table(rows, columns, color=color, width=width, highlight=spans)
     return render(rows, fmt, columns, tty=tty)
+
+
+def text_console(buffer: io.StringIO, *, color: bool, width: int | None) -> "Console":
+    """A Rich console writing into ``buffer``: never markup, emoji or highlighting; colour only if asked.
+
+    ``width`` None means unlimited (piped output is never cut or wrapped).
+    """
+    from rich.console import Console
+
+    return Console(
+        file=buffer,
+        width=width or 100_000,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
