@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from srfacts import cache
+from srfacts import cache, store
 from srfacts.knowledge import load, open_store
 from srfacts.search import build_index, search, search_store
 from tests.conftest import ROOT, SAMPLE
@@ -21,7 +21,7 @@ QUERIES = [str(case["q"]) for case in yaml.safe_load((ROOT / "tests" / "search_q
 
 
 def _cache_files(folder: Path) -> list[Path]:
-    return sorted((folder / "srfacts").glob("*.sqlite"))
+    return sorted((folder / "srfacts").glob(f"*.{cache.SUFFIX}"))
 
 
 @pytest.mark.parametrize("limit", [None, 1, 3, 20])
@@ -59,27 +59,60 @@ def test_an_edit_is_seen_at_once_even_in_the_same_second(tmp_path: Path) -> None
     assert load(path).get("automobile").name_en == "Automobilx"  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "foreign-database", "bad-record", "bad-meta"])
-def test_a_damaged_cache_is_ignored_and_rebuilt(private_cache: Path, damage: str) -> None:
-    expected = [r.to_dict() for r in load(SAMPLE).all_records()]
-    [file] = _cache_files(private_cache)
+def _damage(file: Path, damage: str) -> None:
+    data = file.read_bytes()
+    middle = len(data) // 2
     if damage == "garbage":
-        file.write_bytes(b"\x00not sqlite at all" * 100)
+        file.write_bytes(b"\x00not a compiled knowledge file" * 100)
     elif damage == "empty":
         file.write_bytes(b"")
-    elif damage == "foreign-database":
-        file.unlink()
-        with sqlite3.connect(file) as other:
-            other.execute("CREATE TABLE meta (name TEXT, value TEXT)")
-            other.execute("INSERT INTO meta VALUES ('format', 'someone else')")
-    else:
-        with sqlite3.connect(file) as db:
-            if damage == "bad-record":
-                db.execute("UPDATE records SET data = '[1, 2' WHERE type = 'metric'")
-            else:
-                db.execute("UPDATE meta SET value = 'x' WHERE name = 'lines'")
+    elif damage == "truncated":
+        file.write_bytes(data[:middle])
+    elif damage == "flipped-byte":  # anywhere: a record, an index entry, a field's texts, the header
+        file.write_bytes(data[:middle] + bytes([data[middle] ^ 0x40]) + data[middle + 1 :])
+    elif damage == "foreign-key":  # a valid file of another knowledge file, renamed
+        other = next(p for p in file.parent.glob(f"*.{cache.SUFFIX}") if p != file)
+        file.write_bytes(other.read_bytes())
+    elif damage == "code":  # a header holding a code object where data belongs
+        import marshal
+
+        header = marshal.dumps({"format": cache.FORMAT, "key": file.stem, "t2s": compile("1", "x", "eval")})
+        file.write_bytes(store.MAGIC + header + len(store.MAGIC).to_bytes(8, "little")
+                         + len(header).to_bytes(4, "little") + zlib.crc32(header).to_bytes(4, "little") + store.MAGIC)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "flipped-byte", "foreign-key", "code"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(private_cache: Path, damage: str, tmp_path: Path) -> None:
+    expected = [r.to_dict() for r in load(SAMPLE).all_records()]
+    [file] = _cache_files(private_cache)
+    if damage == "foreign-key":
+        (tmp_path / "other.yaml").write_bytes(SAMPLE.read_bytes() + b"\n# another file\n")
+        load(tmp_path / "other.yaml")
+    _damage(file, damage)
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
+    assert [h.record.id for h in load(SAMPLE).search("光伏")][:1] == ["photovoltaic-new-energy"]
+
+
+@pytest.mark.parametrize("offset", range(0, 100, 7))
+def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
+    """Every section is checked against its CRC-32: one changed byte anywhere makes a file unusable."""
+    load(SAMPLE)
+    [file] = _cache_files(private_cache)
+    data = bytearray(file.read_bytes())
+    at = len(data) * offset // 100
+    data[at] ^= 0x01
+    file.write_bytes(bytes(data))
+    opened = store.Store.open(file.stem, str(SAMPLE))
+    if opened is not None:
+        with pytest.raises(ValueError):
+            for pos in range(opened.count):
+                opened.record_and_entry(pos)
+            opened.record_lines()
+            opened.valued("0")
+            for name in opened.field_names:
+                opened.positions(["x"], name)
+        opened.close()
 
 
 def test_unwritable_cache_is_skipped_silently(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,10 +139,15 @@ def test_parallel_runs_share_one_cache(tmp_path: Path) -> None:
 def test_cache_is_data_not_code(private_cache: Path) -> None:
     load(SAMPLE)
     [file] = _cache_files(private_cache)
-    with sqlite3.connect(file) as db:
-        data = db.execute("SELECT data FROM records LIMIT 1").fetchone()[0]
-    assert isinstance(json.loads(data), list)
-    assert file.read_bytes().startswith(b"SQLite format 3\x00")
+    data = file.read_bytes()
+    assert data.startswith(store.MAGIC) and data.endswith(store.MAGIC)
+    source = Path(store.__file__).read_text(encoding="utf-8")
+    assert "import pickle" not in source and "pickle." not in source
+    opened = store.Store.open(file.stem, str(SAMPLE))
+    assert opened is not None
+    record, entry = opened.record_and_entry(0)
+    assert record.TYPE == "source" and isinstance(json.loads(entry), list)
+    opened.close()
 
 
 def test_cache_info_and_clear(run, private_cache: Path) -> None:

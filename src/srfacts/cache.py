@@ -1,26 +1,26 @@
 """Where the compiled cache lives and how its files are named, written, listed and cleared.
 
-Each knowledge file compiles to one SQLite file (see ``store``) under ``$XDG_CACHE_HOME/srfacts``,
+Each knowledge file compiles to one file (see ``store``) under ``$XDG_CACHE_HOME/srfacts``,
 named by a BLAKE2 digest of the knowledge file's bytes and the srfacts version, so an edit is
 seen at once. Files are written to a temporary name and renamed (atomic, safe when several
 processes build at once); a cache that cannot be written is skipped silently. Records travel
-as JSON lists of their fields (data that cannot run code when read; no pickle).
+as lists of their fields (plain data that cannot run code when read; no pickle).
 """
 
 import contextlib
 import errno
-import json
 import os
-import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from srfacts import __version__
-from srfacts.model import AllowedNumber, Claim, Derivation, Entity, Industry, Metric, Rank, Record, Source
 
-FORMAT = "srfacts-cache-3"
+if TYPE_CHECKING:
+    from srfacts.model import Claim, Entity, Industry, Metric, Record, Source
+
+FORMAT = "srfacts-cache-4"
+SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
 
@@ -91,30 +91,33 @@ def known_key(path: Path, signature: list[int]) -> str | None:
     with any write, even within the same second, so a large file need not be read and hashed
     on every run only to find its cache entry.
     """
-    try:
-        noted = json.loads(_key_note(path).read_bytes())
+    try:  # three lines: the key, the signature, the path
+        key, noted, where = _key_note(path).read_text("utf-8", "surrogateescape").split("\n", 2)
     except (OSError, ValueError):
         return None
-    if not isinstance(noted, dict) or noted.get("path") != str(path) or noted.get("signature") != signature:
+    if where != str(path) or noted != _signature_text(signature):
         return None
-    key = noted.get("key")
-    return key if isinstance(key, str) and len(key) == 40 else None
+    return key if len(key) == 40 and key.isalnum() else None
 
 
 def note_key(path: Path, signature: list[int], key: str) -> None:
     """Remember the content key of ``path`` for its present signature (skipped if it cannot be written)."""
     note = _key_note(path)
-    body = json.dumps({"path": str(path), "signature": signature, "key": key})
+    body = f"{key}\n{_signature_text(signature)}\n{path}"
     with contextlib.suppress(OSError):
         _make(note.parent.parent)
         note.parent.mkdir(exist_ok=True)
         temporary = note.with_name(f".{note.name}.{os.getpid()}.tmp")
-        temporary.write_text(body, encoding="utf-8")
+        temporary.write_text(body, encoding="utf-8", errors="surrogateescape")
         os.replace(temporary, note)
 
 
+def _signature_text(signature: list[int]) -> str:
+    return " ".join(str(number) for number in signature)
+
+
 def _key_note(path: Path) -> Path:
-    return cache_dir() / "keys" / f"{_blake2b(str(path).encode('utf-8', 'surrogateescape'))}.json"
+    return cache_dir() / "keys" / f"{_blake2b(str(path).encode('utf-8', 'surrogateescape'))}.key"
 
 
 def entry_path(key: str, suffix: str) -> Path:
@@ -125,7 +128,7 @@ def entry_path(key: str, suffix: str) -> Path:
 def _prune(folder: Path) -> None:
     """Keep the newest ``KEEP`` cache files."""
     try:
-        files = sorted(folder.glob("*.sqlite"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        files = sorted(folder.glob(f"*.{SUFFIX}"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
         for old in files[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
@@ -146,7 +149,7 @@ def info() -> dict[str, Any]:
     """Where the cache is and what it holds."""
     folder = cache_dir()
     try:  # an unreadable folder, a dangling link: what cannot be looked at is not counted
-        files = sorted(f for f in folder.glob("*.sqlite") if f.is_file()) if folder.is_dir() else []
+        files = sorted(f for f in folder.glob(f"*.{SUFFIX}") if f.is_file()) if folder.is_dir() else []
     except OSError:
         files = []
     return {
@@ -167,7 +170,10 @@ def _size(file: Path) -> int:
 
 # The names srfacts gives its files (a 40-digit key, or a temporary name made from one): only
 # these are removed, so nothing else that happens to sit in the folder is ever deleted.
-_OURS = re.compile(r"\.?[0-9a-f]{40}\.[A-Za-z0-9_.]*")
+def _ours(name: str) -> bool:
+    key, dot, rest = (name[1:] if name.startswith(".") else name).partition(".")
+    hexadecimal = all(c in "0123456789abcdef" for c in key)
+    return len(key) == 40 and hexadecimal and bool(dot) and all(c.isascii() and (c.isalnum() or c in "_.") for c in rest)
 
 
 def clear() -> int:
@@ -176,7 +182,7 @@ def clear() -> int:
     removed = 0
     for place in (folder / "keys", folder):
         try:
-            items = [item for item in place.iterdir() if _OURS.fullmatch(item.name) and item.is_file()]
+            items = [item for item in place.iterdir() if _ours(item.name) and item.is_file()]
         except OSError:
             continue
         for item in items:
@@ -193,10 +199,8 @@ def clear() -> int:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    if type(value).__name__ == "Decimal":
         return str(value)
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return [_encode(v) for v in value]
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
     return value
@@ -206,7 +210,9 @@ def _tuples(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else ()
 
 
-def _source(row: list[Any]) -> Source:
+def _source(row: list[Any]) -> "Source":
+    from srfacts.model import AllowedNumber, Source
+
     fields = dict(zip(Source._fields, row, strict=True))
     fields["authors"] = _tuples(fields["authors"])
     fields["authors_en"] = _tuples(fields["authors_en"])
@@ -214,14 +220,20 @@ def _source(row: list[Any]) -> Source:
     return Source(**fields)
 
 
-def _industry(row: list[Any]) -> Industry:
+def _industry(row: list[Any]) -> "Industry":
+    from srfacts.model import Industry
+
     fields = dict(zip(Industry._fields, row, strict=True))
     for name in ("aliases", "aliases_en", "entities"):
         fields[name] = _tuples(fields[name])
     return Industry(**fields)
 
 
-def _metric(row: list[Any]) -> Metric:
+def _metric(row: list[Any]) -> "Metric":
+    from decimal import Decimal
+
+    from srfacts.model import Derivation, Metric, Rank
+
     fields = dict(zip(Metric._fields, row, strict=True))
     fields["value"] = Decimal(fields["value"])
     fields["base_value"] = Decimal(fields["base_value"])
@@ -235,21 +247,25 @@ def _metric(row: list[Any]) -> Metric:
     return Metric(**fields)
 
 
-def _claim(row: list[Any]) -> Claim:
+def _claim(row: list[Any]) -> "Claim":
+    from srfacts.model import Claim
+
     fields = dict(zip(Claim._fields, row, strict=True))
     for name in ("industries", "entities", "metrics"):
         fields[name] = _tuples(fields[name])
     return Claim(**fields)
 
 
-def _entity(row: list[Any]) -> Entity:
+def _entity(row: list[Any]) -> "Entity":
+    from srfacts.model import Entity
+
     fields = dict(zip(Entity._fields, row, strict=True))
     for name in ("aliases", "aliases_en", "industries"):
         fields[name] = _tuples(fields[name])
     return Entity(**fields)
 
 
-DECODERS: dict[str, Callable[[list[Any]], Record]] = {
+DECODERS: "dict[str, Callable[[list[Any]], Record]]" = {
     "source": _source,
     "industry": _industry,
     "metric": _metric,
@@ -258,11 +274,11 @@ DECODERS: dict[str, Callable[[list[Any]], Record]] = {
 }
 
 
-def encode_record(record: Record) -> list[Any]:
-    """A record as a JSON-ready list of its fields, in order."""
+def encode_record(record: "Record") -> list[Any]:
+    """A record as a list of its plain fields, in order."""
     return [_encode(v) for v in record]
 
 
-def decode_record(record_type: str, row: list[Any]) -> Record:
+def decode_record(record_type: str, row: list[Any]) -> "Record":
     """A record from ``encode_record`` output; KeyError, TypeError or ValueError if it is not one."""
     return DECODERS[record_type](row)

@@ -857,13 +857,13 @@ def _ranked(
     """
     needles = _needles(term)
 
-    def rows(first: int, last: int, exact: bool) -> Callable[[], set[int]]:
-        return lambda: store.positions(needles, (first, last), exact=exact)
+    def rows(field: str, exact: bool) -> Callable[[], set[int]]:
+        return lambda: store.positions(needles, field, exact=exact)
 
     groups: list[tuple[float, Callable[[], set[int]]]] = []
-    for name, first, last in store.fields:
+    for name in store.field_names:
         weight = FIELD_WEIGHTS.get(name, 0)
-        groups += [(weight * term.full, rows(first, last, True)), (weight * FULL, rows(first, last, False))]
+        groups += [(weight * term.full, rows(name, True)), (weight * FULL, rows(name, False))]
     if term.number is not None:
         number = plain_number(term.number)
         groups.append((FIELD_WEIGHTS["value"] * term.full, lambda: store.valued(number)))
