@@ -77,8 +77,14 @@ def _damage(file: Path, damage: str) -> None:
         import marshal
 
         header = marshal.dumps({"format": cache.FORMAT, "key": file.stem, "t2s": compile("1", "x", "eval")})
-        file.write_bytes(store.MAGIC + header + len(store.MAGIC).to_bytes(8, "little")
-                         + len(header).to_bytes(4, "little") + zlib.crc32(header).to_bytes(4, "little") + store.MAGIC)
+        file.write_bytes(
+            store.MAGIC
+            + header
+            + len(store.MAGIC).to_bytes(8, "little")
+            + len(header).to_bytes(4, "little")
+            + zlib.crc32(header).to_bytes(4, "little")
+            + store.MAGIC
+        )
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "flipped-byte", "foreign-key", "code"])

@@ -172,8 +172,8 @@ def _size(file: Path) -> int:
 # these are removed, so nothing else that happens to sit in the folder is ever deleted.
 def _ours(name: str) -> bool:
     key, dot, rest = (name[1:] if name.startswith(".") else name).partition(".")
-    hexadecimal = all(c in "0123456789abcdef" for c in key)
-    return len(key) == 40 and hexadecimal and bool(dot) and all(c.isascii() and (c.isalnum() or c in "_.") for c in rest)
+    named = all(c.isascii() and (c.isalnum() or c in "_.") for c in rest)
+    return len(key) == 40 and all(c in "0123456789abcdef" for c in key) and bool(dot) and named
 
 
 def clear() -> int:
