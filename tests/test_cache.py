@@ -177,7 +177,8 @@ def test_old_entries_are_pruned(tmp_path: Path, private_cache: Path) -> None:
 def test_a_warm_search_imports_no_index_builders(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     code = (
-        "import sys, runpy; sys.argv = ['srfacts', 'search', '光伏', '--json'];"
+        "import atexit, sys, runpy; sys.argv = ['srfacts', 'search', '光伏', '--json'];"
+        "atexit.register(lambda: None)\n"  # so srfacts exits normally, back to this code
         "import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try: runpy.run_module('srfacts', run_name='__main__')\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,28 @@ def test_a_deleted_working_folder(args: list[str], tmp_path: Path, shared: Path)
     command = " ".join(f"'{a}'" for a in args)
     done = shell(f"cd '{gone}' && rmdir '{gone}' && $SRFACTS --data '{SAMPLE}' {command}", cache=shared)
     assert_clean(done, 0, 3)
+
+
+@pytest.mark.parametrize(("args", "code"), [(["show", "nope"], 1), (["industries", "--nope"], 2), (["industries"], 0)])
+def test_exit_handlers_run_and_the_status_is_kept(args: list[str], code: int, shared: Path) -> None:
+    """srfacts skips the interpreter's teardown only when nothing is registered to run at exit."""
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+        f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, *{args!r}]\n"
+        "from srfacts.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=environment(shared), timeout=120
+    )
+    assert done.returncode == code
+    assert done.stderr.endswith("handler ran\n")
+
+
+def test_large_output_is_flushed_before_the_fast_exit(shared: Path) -> None:
+    whole = srfacts("--data", str(SAMPLE), "export", "--format", "json", "-", cache=shared)
+    assert_clean(whole, 0)
+    assert json.loads(whole.stdout)
+    piped = shell(f"$SRFACTS --data '{SAMPLE}' export --format json - | cat", cache=shared)
+    assert piped.raw_stdout == whole.raw_stdout

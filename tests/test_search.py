@@ -343,7 +343,8 @@ def test_query_path_does_not_import_pypinyin_or_opencc(kb: KnowledgeBase, index:
 
 def test_search_run_with_a_warm_cache_does_not_import_pypinyin_or_opencc() -> None:
     code = (
-        "import io, json, runpy, sys\n"
+        "import atexit, io, json, runpy, sys\n"
+        "atexit.register(lambda: None)  # so srfacts exits normally, back to this code\n"
         "sys.argv = ['srfacts', 'search', '光伏', '--json']\n"
         "out, sys.stdout = sys.stdout, io.StringIO()\n"
         "try:\n    runpy.run_module('srfacts', run_name='__main__')\n"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srfacts import __version__
+from srfacts.model import is_decimal
 
 if TYPE_CHECKING:
     from srfacts.model import Claim, Entity, Industry, Metric, Record, Source
@@ -199,7 +200,7 @@ def clear() -> int:
 
 
 def _encode(value: Any) -> Any:
-    if type(value).__name__ == "Decimal":
+    if is_decimal(value):
         return str(value)
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +272,8 @@ def _scalar(raw: str, plain: bool) -> Any:
     if _INT.match(raw) and len(raw) <= _MAX_INT_DIGITS:
         return int(raw)
     if _DECIMAL.match(raw):
+        from decimal import Decimal
+
         try:
             return Decimal(raw)  # any length; the validator bounds what a value may be
         except ArithmeticError:  # an exponent beyond what Decimal holds (1e99999999999999999999)

@@ -4,12 +4,13 @@ Records are named tuples (cheap to define at start-up and to hold by the hundred
 with a mixin for the behaviour they share.
 """
 
-import re
+import sys
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from srfacts.search import Hit
 
 TIERS = ("leading", "key", "featured", "other")
@@ -22,22 +23,31 @@ ENTITY_KINDS = (
 )  # fmt: skip
 RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")
 
-_YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[0-9]{3})(?![0-9])")
+_YEAR = r"(?<![0-9])(1[89][0-9]{2}|2[0-9]{3})(?![0-9])"
 
 
 def period_years(period: str | None) -> tuple[int, ...]:
     """Every year a period covers: "2022" -> (2022,), "2019-2021" -> (2019, 2020, 2021)."""
     if not period:
         return ()
-    years = [int(y) for y in _YEAR.findall(period)]
+    import re
+
+    years = [int(y) for y in re.findall(_YEAR, period)]
     if len(years) == 2 and years[0] < years[1]:
         return tuple(range(years[0], years[1] + 1))
     return tuple(years)
 
 
+def is_decimal(value: Any) -> bool:
+    """Whether ``value`` is a Decimal (asked without loading the decimal module: a Decimal
+    exists only once it is loaded)."""
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(value, decimal.Decimal)
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready copy: Decimal to int or float, tuples to lists, records to mappings."""
-    if isinstance(value, Decimal):
+    if is_decimal(value):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -163,7 +173,7 @@ class _MetricFields(NamedTuple):
     id: str
     name: str
     name_en: str
-    value: Decimal
+    value: "Decimal"
     unit: str
     qualifier: str
     status: str
@@ -171,7 +181,7 @@ class _MetricFields(NamedTuple):
     scope_en: str
     source: str | None
     quote: str | None
-    base_value: Decimal
+    base_value: "Decimal"
     base_unit: str
     period: str | None = None
     rank: Rank | None = None
@@ -401,7 +411,7 @@ def _in_year(record: Record, year: int | None) -> bool:
     return year is None or year in record_years(record)
 
 
-def resolve_industry(industries: "Iterable[Industry]", value: str) -> str:
+def resolve_industry(industries: Iterable[Industry], value: str) -> str:
     """An industry id from an id, a Chinese or English name or an alias (UsageError, with close names, if none)."""
     import difflib
 

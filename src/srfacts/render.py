@@ -4,7 +4,6 @@ Nothing here reads files or decides exit codes; Rich is imported only when a tab
 """
 
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -86,6 +85,8 @@ def to_json(data: Any) -> str:
     A list is written one compact object a line (quick: the C encoder does all the work);
     anything else is indented.
     """
+    import json
+
     if isinstance(data, list):
         if not data:
             return "[]\n"
@@ -96,6 +97,8 @@ def to_json(data: Any) -> str:
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
     """One compact JSON object a line."""
+    import json
+
     return "".join(_json_escape(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in rows)
 
 

@@ -12,12 +12,13 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from srfacts.model import KnowledgeBase, Record, record_years
+from srfacts.model import KnowledgeBase, Record, is_decimal, record_years
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from srfacts.store import Store
 
 INDEX_VERSION = 2
@@ -349,13 +350,13 @@ def _originals(record: Record, name: str) -> list[str]:
         return []
     if isinstance(value, tuple):
         return [str(v) for v in value if v]
-    if isinstance(value, Decimal):
+    if is_decimal(value):
         return [_decimal_text(value)]
     return [str(value)] if str(value) else []
 
 
 def _decimal_text(value: Any) -> str:
-    return format(Decimal(value), "f") if isinstance(value, Decimal) else str(value)
+    return format(value, "f") if is_decimal(value) else str(value)
 
 
 def _offsets(original: str, norm: str, fold: dict[int, str]) -> list[int] | None:
@@ -417,7 +418,7 @@ class _Term(NamedTuple):
     text: str
     variants: tuple[tuple[str, float], ...]  # the text and singular forms, with their weight
     spelled: str  # as pinyin (letters only), or ""
-    number: Decimal | None
+    number: "Decimal | None"
     unit: str
     full: float  # quality of covering a whole field: EXACT for the whole query, else FULL
 
@@ -440,11 +441,13 @@ def _singulars(word: str) -> list[str]:
     return [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
 
 
-def _number(text: str) -> tuple[Decimal | None, str]:
+def _number(text: str) -> "tuple[Decimal | None, str]":
     """5028.1亿 -> (5028.1, "亿"); 82.9% -> (82.9, "%"); not a number -> (None, "")."""
     found = _NUMBER.fullmatch(_THOUSANDS.sub("", text))
     if not found:
         return None, ""
+    from decimal import Decimal, InvalidOperation
+
     try:
         return Decimal(found.group(1)), found.group(2).strip()
     except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
@@ -610,6 +613,8 @@ def _value_match(entry: _Entry, term: _Term) -> _Found | None:
     """A numeric query equal to a metric's value, with a unit prefix if given (5028.1亿)."""
     if term.number is None or entry.value is None:
         return None
+    from decimal import Decimal
+
     if Decimal(entry.value) != term.number:
         return None
     if term.unit and not (entry.unit.startswith(term.unit) or (entry.unit and term.unit.startswith(entry.unit))):
@@ -780,7 +785,7 @@ def _bound_weight(name: str) -> float:
     return -FIELD_WEIGHTS[name]
 
 
-def plain_number(number: Decimal) -> str:
+def plain_number(number: "Decimal") -> str:
     """A number written plainly and minimally (82.90 -> 82.9, 2E+3 -> 2000), as values are stored."""
     return format(number.normalize(), "f")
 

@@ -24,7 +24,7 @@ raises ValueError) and compiled anew. Nothing needs importing beyond what Python
 import marshal
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -116,22 +116,25 @@ def _slot(*numbers: int) -> bytes:
     return b"".join(number.to_bytes(4, "little") for number in numbers)
 
 
-class _Fold:
+class _Fold(Mapping[int, int]):
     """The Traditional-to-Simplified table as a ``str.translate`` mapping, looked up only for
     the characters of a query (no table is built)."""
 
     def __init__(self, keys: str, values: str) -> None:
-        self.keys = keys
-        self.values = values
+        self._from = keys
+        self._to = values
 
     def __getitem__(self, code: int) -> int:
-        at = self.keys.find(chr(code))
+        at = self._from.find(chr(code))
         if at < 0:
             raise KeyError(code)
-        return ord(self.values[at])
+        return ord(self._to[at])
 
-    def __bool__(self) -> bool:
-        return bool(self.keys)
+    def __iter__(self) -> Iterator[int]:
+        return (ord(key) for key in self._from)
+
+    def __len__(self) -> int:
+        return len(self._from)
 
 
 class Store:
