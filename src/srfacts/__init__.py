@@ -10,8 +10,6 @@ Python API::
     ['two-plus-four-revenue-2022', 'two-plus-four-revenue-share-2022']
 """
 
-from __future__ import annotations
-
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "load"]
 
 
-def load(path: str | PathLike[str] | None = None) -> KnowledgeBase:
+def load(path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
     """Load and validate a knowledge file: ``path``, else ``SRFACTS_DATA``, else the bundled file.
 
     Returns a ``KnowledgeBase``: ``get(id)``, ``search(query, types=..., industry=..., year=...,
@@ -48,7 +46,7 @@ _load_function = load
 class _CallableModule(ModuleType):
     """The submodule ``srfacts.load`` that, once imported, also answers ``srfacts.load(...)``."""
 
-    def __call__(self, path: str | PathLike[str] | None = None) -> KnowledgeBase:
+    def __call__(self, path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
         return _load_function(path)
 
 

@@ -5,8 +5,6 @@ an error naming both lines, dates and words like ``no`` or ``on`` stay strings, 
 and nesting depth are capped (``SRFACTS_MAX_BYTES``, ``SRFACTS_MAX_DEPTH``).
 """
 
-from __future__ import annotations
-
 import os
 import re
 from pathlib import Path
