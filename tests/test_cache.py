@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from srfacts import cache, store
-from srfacts.knowledge import load, open_store
-from srfacts.search import build_index, search, search_store
+from srfacts.index import build_index
+from srfacts.knowledge import find, load, open_store
+from srfacts.search import search, search_store
 from tests.conftest import ROOT, SAMPLE
 
 QUERIES = [str(case["q"]) for case in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))]
@@ -94,10 +95,13 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(private_cache: Path, damage: str
     if damage == "foreign-key":
         (tmp_path / "other.yaml").write_bytes(SAMPLE.read_bytes() + b"\n# another file\n")
         load(tmp_path / "other.yaml")
+    hits = [(h.record.id, h.score) for h in find(SAMPLE, "光伏")]
+    _damage(file, damage)
+    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏")] == hits  # the search path notices too
+    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏")] == hits
     _damage(file, damage)
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
-    assert [h.record.id for h in load(SAMPLE).search("光伏")][:1] == ["photovoltaic-new-energy"]
 
 
 @pytest.mark.parametrize("offset", range(0, 100, 7))
@@ -152,7 +156,7 @@ def test_cache_is_data_not_code(private_cache: Path) -> None:
     opened = store.Store.open(file.stem, str(SAMPLE))
     assert opened is not None
     record, entry = opened.record_and_entry(0)
-    assert record.TYPE == "source" and isinstance(json.loads(entry), list)
+    assert record.TYPE == "source" and isinstance(entry, list) and entry[0] == record.id
     opened.close()
 
 

@@ -236,7 +236,8 @@ QUERIES = st.one_of(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(QUERIES, st.none() | st.integers(min_value=1, max_value=5))
 def test_search_never_raises(sample_kb: Any, query: str, limit: int | None) -> None:
-    from srfacts.search import search, suggestions
+    from srfacts.search import search
+    from srfacts.suggest import suggestions
 
     hits = search(sample_kb, query, limit=limit)
     assert limit is None or len(hits) <= limit

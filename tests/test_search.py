@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from srfacts.cli import app
+from srfacts.index import SearchIndex, build_index
 from srfacts.knowledge import load
 from srfacts.load import bundled_data_path
 from srfacts.model import KnowledgeBase, record_years
-from srfacts.search import Hit, Match, SearchIndex, build_index, normalise, search, suggestions
+from srfacts.search import Hit, Match, normalise, search
+from srfacts.suggest import suggestions
 
 TESTS = Path(__file__).parent
 QUERIES: list[dict[str, Any]] = yaml.safe_load((TESTS / "search_queries.yaml").read_text(encoding="utf-8"))
@@ -329,7 +331,9 @@ def test_query_path_does_not_import_pypinyin_or_opencc(kb: KnowledgeBase, index:
     code = (
         "import json, sys\n"
         "from srfacts.knowledge import load\n"
-        "from srfacts.search import SearchIndex, search, suggestions\n"
+        "from srfacts.index import SearchIndex\n"
+        "from srfacts.search import search\n"
+        "from srfacts.suggest import suggestions\n"
         "kb = load(sys.argv[1], use_cache=False)\n"
         "index = SearchIndex.from_data(json.loads(open(sys.argv[2], encoding='utf-8').read()))\n"
         "first = [h.record.id for h in search(kb, '鋰電', index=index)][:1]\n"

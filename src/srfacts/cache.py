@@ -20,7 +20,7 @@ from srfacts.model import is_decimal
 if TYPE_CHECKING:
     from srfacts.model import Claim, Entity, Industry, Metric, Record, Source
 
-FORMAT = "srfacts-cache-4"
+FORMAT = "srfacts-cache-5"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 

@@ -536,7 +536,7 @@ def search(
     if hits or output == "json":
         _emit(render_hits(hits, output, _lang(ctx), fields, color=_use_color(), width=_width(), tty=_is_tty()))
     if not hits:
-        from srfacts.search import suggestions
+        from srfacts.suggest import suggestions
 
         raise NotFoundError(f"nothing matches '{clip(text)}'", suggestions(_knowledge(ctx), text))
 

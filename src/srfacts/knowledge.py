@@ -11,7 +11,8 @@ from srfacts.load import decode, max_bytes, parse_yaml, read_bytes, resolve_data
 from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
-    from srfacts.search import Hit, SearchIndex
+    from srfacts.index import SearchIndex
+    from srfacts.search import Hit
     from srfacts.store import Store
 
 # Given a task's description and size, returns the function that reports progress on it.
@@ -21,16 +22,18 @@ Progress = Callable[[str, int], Callable[[int], None]]
 def load(path: str | Path | None = None, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeBase:
     """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file)."""
     resolved = resolve_data_path(str(path) if path is not None else None)
-    where = str(resolved)
-    key, data = _content_key(resolved) if use_cache else ("", None)
     if use_cache:
-        kb = _from_store(key, where, resolved)
+        kb = _from_store(_content_key(resolved)[0], str(resolved), resolved)
         if kb is not None:
             return kb
-    data = read_bytes(resolved)
-    key = cache.content_key(data)
-    kb = _build(data, where)
-    kb.cache_key = key
+    return _compiled(resolved, progress if use_cache else None, use_cache=use_cache)
+
+
+def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+    """Read, check and build a knowledge file, and compile it into the cache (replacing any entry)."""
+    data = read_bytes(path)
+    kb = _build(data, str(path))
+    kb.cache_key = cache.content_key(data)
     if use_cache:
         compile_store(kb, progress)
     return kb
@@ -41,16 +44,10 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
     from srfacts.store import Store
 
     resolved = resolve_data_path(str(path) if path is not None else None)
-    where = str(resolved)
-    key, _ = _content_key(resolved)
-    store = Store.open(key, where)
+    store = Store.open(_content_key(resolved)[0], str(resolved))
     if store is None:
-        data = read_bytes(resolved)
-        key = cache.content_key(data)
-        kb = _build(data, where)
-        kb.cache_key = key
-        compile_store(kb, progress)
-        store = Store.open(key, where)
+        key = _compiled(resolved, progress).cache_key
+        store = Store.open(key, str(resolved)) if key else None
     return store
 
 
@@ -65,7 +62,8 @@ def find(
     limit: int | None = None,
     progress: Progress | None = None,
 ) -> "list[Hit]":
-    """Search a knowledge file: through its compiled store, or in memory where no cache can be written.
+    """Search a knowledge file: through its compiled store, or in memory where no cache can be written
+    (or where the cache entry turns out damaged: it is compiled anew).
 
     ``industry`` may be an id, a name or an alias (UsageError if it is none of these).
     """
@@ -73,15 +71,18 @@ def find(
     from srfacts.search import search, search_store
 
     store = open_store(path, progress)
-    if store is None:
+    if store is not None:
+        try:
+            wanted = resolve_industry(store.industries(), industry) if industry else None
+            return search_store(store, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
+        except ValueError:  # a damaged entry (resolve_industry raises UsageError, not this)
+            kb = _compiled(resolve_data_path(str(path) if path is not None else None), progress)
+        finally:
+            store.close()
+    else:
         kb = load(path, progress=progress)
-        wanted = resolve_industry(kb.industries(), industry) if industry else None
-        return search(kb, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
-    try:
-        wanted = resolve_industry(store.industries(), industry) if industry else None
-        return search_store(store, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
-    finally:
-        store.close()
+    wanted = resolve_industry(kb.industries(), industry) if industry else None
+    return search(kb, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
 
 
 def _signature(path: Path) -> list[int] | None:
@@ -163,6 +164,6 @@ def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
 
 def search_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> "SearchIndex":
     """A search index built for ``kb`` (imports the pinyin and Traditional-script libraries)."""
-    from srfacts.search import build_index
+    from srfacts.index import build_index
 
     return build_index(kb, report)

@@ -1,16 +1,14 @@
 """Find records by keyword: substring matching over names, texts, aliases, quotes and English.
 
-Everything heavy happens once in ``build_index``: normalised field texts, pinyin (full
-spelling, syllables, initials) and a Traditional-to-Simplified character table. The index is
-plain JSON-ready data (``to_data``/``from_data``), so a query never imports pypinyin or
-opencc: it folds its text with ``str.translate`` and scans plain strings.
+Everything heavy happens once, in ``srfacts.index``: normalised field texts, pinyin (full
+spelling, syllables, initials) and a Traditional-to-Simplified character table. A query never
+imports pypinyin or opencc: it folds its text with ``str.translate`` and scans plain strings,
+in the compiled cache (``search_store``) or in memory (``search``).
 """
 
 import itertools
-import json
 import re
 import unicodedata
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -19,9 +17,9 @@ from srfacts.model import KnowledgeBase, Record, is_decimal, record_years
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from srfacts.index import SearchIndex
     from srfacts.store import Store
 
-INDEX_VERSION = 2
 
 # Fields searched, best first, with the score a match in each earns.
 FIELD_WEIGHTS: dict[str, float] = {
@@ -59,10 +57,8 @@ STOPWORDS = frozenset(
     ("a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to", "with")
 )
 MAX_SPLIT = 32  # longest Chinese word split into known sub-terms
-MAX_SUGGEST = 64  # longest query compared for suggestions
-CLOSE = 0.6  # least difflib ratio of a suggestion
 
-_LETTERS = re.compile(r"[a-z]+")
+LETTERS = re.compile(r"[a-z]+")
 _NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9]*)")
 _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
@@ -117,15 +113,15 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
-def _has_cjk(text: str) -> bool:
+def has_cjk(text: str) -> bool:
     return not text.isascii() and any(_is_cjk(c) for c in text)
 
 
 # ---------------------------------------------------------------------------------------------
-# The index
+# Index entries (built by ``srfacts.index``)
 
 
-class _Field(NamedTuple):
+class Field(NamedTuple):
     """One searchable text of a record (``item``: position in a tuple field such as aliases)."""
 
     name: str
@@ -134,7 +130,7 @@ class _Field(NamedTuple):
     offsets: list[int] | None  # normalised position -> original position, when they differ
 
 
-class _Pinyin(NamedTuple):
+class Pinyin(NamedTuple):
     """Pinyin of one field: guangfu / "guang fu" / gf, and the position of each syllable's character."""
 
     field: int  # index into the entry's fields
@@ -146,17 +142,17 @@ class _Pinyin(NamedTuple):
     ends: dict[int, int]  # derived: end position in ``joined`` -> syllable
 
 
-class _Entry(NamedTuple):
+class Entry(NamedTuple):
     """Everything the index knows about one record."""
 
     id: str
-    fields: list[_Field]
-    pinyin: list[_Pinyin]
+    fields: list[Field]
+    pinyin: list[Pinyin]
     value: str | None
     unit: str
 
 
-def _pinyin(field: int, syllables: list[str], chars: list[int]) -> _Pinyin:
+def pinyin_forms(field: int, syllables: list[str], chars: list[int]) -> Pinyin:
     """The pinyin forms of a field, with the lookups a query needs."""
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
@@ -166,184 +162,21 @@ def _pinyin(field: int, syllables: list[str], chars: list[int]) -> _Pinyin:
         at += len(syllable)
         ends[at] = number
     initials = "".join(s[0] for s in syllables)
-    return _Pinyin(field, "".join(syllables), " ".join(syllables), initials, chars, starts, ends)
+    return Pinyin(field, "".join(syllables), " ".join(syllables), initials, chars, starts, ends)
 
 
-class SearchIndex:
-    """Normalised texts, pinyin and the Traditional-to-Simplified table of one knowledge base.
-
-    Each record has a *haystack*, every searchable form of it in one string, so a query finds
-    its candidate records with plain substring tests; only candidates' entries are decoded
-    from the stored data and scored.
-    """
-
-    def __init__(
-        self, t2s: dict[str, str], rows: list[str], haystacks: list[str] | None = None, ids: list[str] | None = None
-    ) -> None:
-        self.t2s = t2s
-        self.rows = rows  # each record's entry as JSON text, decoded when a query needs it
-        self.fold: dict[int, int] = str.maketrans("".join(t2s), "".join(t2s.values()))
-        self._decoded: dict[int, _Entry] = {}
-        self.haystacks = haystacks if haystacks is not None else [_haystack(self.entry(i)) for i in range(len(rows))]
-        self._ids = ids
-        self._blob: str | None = None
-        self._sounds: dict[str, str] | None = None
-
-    def entry(self, position: int) -> _Entry:
-        """The decoded entry of the record at ``position`` (decoded once, on first use)."""
-        found = self._decoded.get(position)
-        if found is None:
-            try:
-                found = _entry_from_data(self.rows[position])
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-                raise ValueError(f"not a search index entry: {error!r}") from None
-            self._decoded[position] = found
-        return found
-
-    @property
-    def entries(self) -> list[_Entry]:
-        """Every entry, decoded."""
-        return [self.entry(i) for i in range(len(self.rows))]
-
-    def contains(self, text: str) -> bool:
-        """Whether some record's searchable text contains ``text``."""
-        return text in self.blob
-
-    @property
-    def blob(self) -> str:
-        """Every haystack in one string: a word absent from it is absent everywhere."""
-        if self._blob is None:
-            self._blob = "\n".join(self.haystacks)
-        return self._blob
-
-    @property
-    def sounds(self) -> dict[str, str]:
-        """Pinyin of every Chinese character the index has spelled (for suggestions by sound)."""
-        if self._sounds is None:
-            self._sounds = {}
-            for entry in self.entries:
-                for p in entry.pinyin:
-                    norm = entry.fields[p.field].norm
-                    for char, syllable in zip(p.chars, p.spaced.split(" "), strict=True):
-                        self._sounds.setdefault(norm[char], syllable)
-        return self._sounds
-
-    def to_data(self) -> dict[str, Any]:
-        """The index as plain JSON-ready data (the t2s table as two aligned strings, entries as JSON text)."""
-        return {
-            "version": INDEX_VERSION,
-            "t2s": ["".join(self.t2s), "".join(self.t2s.values())],
-            "records": self.rows,
-            "haystacks": self.haystacks,
-            "ids": self.ids(),
-        }
-
-    @classmethod
-    def from_data(cls, obj: Any) -> "SearchIndex":
-        """An index from ``to_data`` output; ValueError if it is not one (or of another version).
-
-        Entries are checked as they are decoded (a query decodes only its candidates).
-        """
-        try:
-            if obj["version"] != INDEX_VERSION:
-                raise ValueError(f"search index version {obj['version']}, expected {INDEX_VERSION}")
-            rows, haystacks, t2s, ids = obj["records"], obj["haystacks"], obj["t2s"], obj["ids"]
-        except (KeyError, TypeError, IndexError) as error:
-            raise ValueError(f"not a search index: {error!r}") from None
-        if not (isinstance(rows, list) and isinstance(haystacks, list) and isinstance(t2s, list)):
-            raise ValueError("not a search index: records, haystacks and t2s have the wrong types")
-        if not isinstance(ids, list) or not len(rows) == len(haystacks) == len(ids):
-            raise ValueError("not a search index: one id, text entry and haystack per record are needed")
-        if not all(type(h) is str for h in haystacks):
-            raise ValueError("not a search index: one text entry and one haystack per record are needed")
-        if len(t2s) != 2 or not all(isinstance(t, str) for t in t2s) or len(t2s[0]) != len(t2s[1]):
-            raise ValueError("not a search index: the t2s table must be two aligned texts")
-        return cls(dict(zip(t2s[0], t2s[1], strict=True)), rows, haystacks, ids)
-
-    def ids(self) -> list[str]:
-        """The record ids, in index order."""
-        if self._ids is None:
-            self._ids = [self.entry(i).id for i in range(len(self.rows))]
-        return self._ids
-
-    def matches(self, kb: KnowledgeBase) -> bool:
-        """Whether this index was built from a knowledge base with the same records in the same order."""
-        try:
-            return self.ids() == [r.id for r in kb.all_records()]
-        except ValueError:
-            return False
-
-
-def _haystack(entry: _Entry) -> str:
-    """Every searchable form of a record in one string: texts, then pinyin spellings and initials."""
-    texts = [f.norm for f in entry.fields]
-    spelled = [form for p in entry.pinyin for form in (p.joined, p.initials)]
-    return "\n".join(texts + spelled)
-
-
-def _entry_to_data(entry: _Entry) -> str:
-    """One entry as JSON text."""
-    fields = [list(f) for f in entry.fields]
-    pinyin = [[p.field, p.spaced, p.chars] for p in entry.pinyin]
-    return json.dumps([entry.id, fields, pinyin, entry.value, entry.unit], ensure_ascii=False, separators=(",", ":"))
-
-
-def _entry_from_data(text: str) -> _Entry:
-    """One record's entry from ``_entry_to_data`` output."""
-    ident, fields_data, pinyin_data, value, unit = json.loads(text)
-    fields = [_Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields_data]
-    pinyin = [_pinyin(int(f), str(s).split(" "), [int(c) for c in chars]) for f, s, chars in pinyin_data]
+def entry_from_row(row: Any) -> Entry:
+    """One record's entry from its plain data (TypeError, ValueError ... if it is not one)."""
+    ident, fields_data, pinyin_data, value, unit = row
+    fields = [Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields_data]
+    pinyin = [pinyin_forms(int(f), str(s).split(" "), [int(c) for c in chars]) for f, s, chars in pinyin_data]
     for p in pinyin:
         if not 0 <= p.field < len(fields) or len(p.chars) != len(p.spaced.split(" ")):
             raise ValueError("pinyin does not fit its field")
-    return _Entry(str(ident), fields, pinyin, None if value is None else str(value), str(unit))
+    return Entry(str(ident), fields, pinyin, None if value is None else str(value), str(unit))
 
 
-def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> SearchIndex:
-    """Compute everything a query needs (imports opencc and pypinyin); ``report`` hears of each 1000 records."""
-    t2s = _t2s_table()
-    fold = {ord(k): v for k, v in t2s.items()}
-    entries = []
-    for done, record in enumerate(kb.all_records(), 1):
-        entries.append(_build_entry(record, fold))
-        if report and done % 1000 == 0:
-            report(1000)
-    rows = [_entry_to_data(e) for e in entries]
-    return SearchIndex(t2s, rows, [_haystack(e) for e in entries], [e.id for e in entries])
-
-
-def _t2s_table() -> dict[str, str]:
-    """Traditional -> Simplified for every CJK Unified Ideograph opencc changes (one call)."""
-    from opencc import OpenCC
-
-    chars = [chr(code) for code in range(0x4E00, 0xA000)]
-    converted = OpenCC("t2s").convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):
-        raise RuntimeError("opencc t2s changed the number of characters")
-    table = {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
-    for t, s in table.items():
-        while s in table and table[s] != s:
-            s = table[s]
-        table[t] = s
-    return table
-
-
-def _build_entry(record: Record, fold: dict[int, str]) -> _Entry:
-    """Normalised texts and pinyin of every searched field of a record, and its value and unit."""
-    fields: list[_Field] = []
-    pinyin: list[_Pinyin] = []
-    for name in FIELD_WEIGHTS:
-        for item, original in enumerate(_originals(record, name)):
-            norm = normalise(original, fold)
-            fields.append(_Field(name, item, norm, _offsets(original, norm, fold)))
-            if name in PINYIN_FIELDS and _has_cjk(norm):
-                pinyin.extend(_spell(len(fields) - 1, norm))
-    value = getattr(record, "value", None)
-    unit = normalise(str(getattr(record, "unit", "") or ""), fold)
-    return _Entry(record.id, fields, pinyin, None if value is None else _decimal_text(value), unit)
-
-
-def _originals(record: Record, name: str) -> list[str]:
+def originals(record: Record, name: str) -> list[str]:
     """The texts of one field of a record (several for aliases and authors)."""
     value = getattr(record, name, None)
     if value is None:
@@ -351,61 +184,12 @@ def _originals(record: Record, name: str) -> list[str]:
     if isinstance(value, tuple):
         return [str(v) for v in value if v]
     if is_decimal(value):
-        return [_decimal_text(value)]
+        return [decimal_text(value)]
     return [str(value)] if str(value) else []
 
 
-def _decimal_text(value: Any) -> str:
+def decimal_text(value: Any) -> str:
     return format(value, "f") if is_decimal(value) else str(value)
-
-
-def _offsets(original: str, norm: str, fold: dict[int, str]) -> list[int] | None:
-    """Map normalised positions to original ones when normalising changed the length."""
-    if len(original) == len(norm):
-        return None
-    offsets: list[int] = []
-    for at, char in enumerate(original):
-        offsets.extend([at] * len(normalise(char, fold)))
-    offsets.append(len(original))
-    return offsets if len(offsets) == len(norm) + 1 else None
-
-
-_SPELLED: dict[str, list[str]] = {}  # pinyin of each run of Chinese characters met while building
-
-
-def _spell_run(run: str) -> list[str]:
-    """Pinyin of a run of Chinese characters, computed once per distinct run."""
-    spelled = _SPELLED.get(run)
-    if spelled is None:
-        from pypinyin import lazy_pinyin
-
-        spelled = _SPELLED[run] = [s.casefold() for s in lazy_pinyin(run)]
-    return spelled
-
-
-def _spell(field: int, norm: str) -> list[_Pinyin]:
-    """Pinyin without tones of every Chinese character of a field (lv for 绿)."""
-    syllables: list[str] = []
-    chars: list[int] = []
-    for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+", norm):
-        spelled = _spell_run(run.group())
-        if len(spelled) == len(run.group()) and all(_LETTERS.fullmatch(s) for s in spelled):
-            syllables.extend(spelled)
-            chars.extend(range(run.start(), run.end()))
-    return [_pinyin(field, syllables, chars)] if syllables else []
-
-
-_LAST: tuple[weakref.ref[KnowledgeBase], SearchIndex] | None = None
-
-
-def index_for(kb: KnowledgeBase) -> SearchIndex:
-    """The index of ``kb``: the last one used for it, else the cached one, else a new one."""
-    global _LAST
-    if _LAST is not None and _LAST[0]() is kb:
-        return _LAST[1]
-    index = build_index(kb)
-    _LAST = (weakref.ref(kb), index)
-    return index
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,14 +211,14 @@ def _term(text: str, whole: bool) -> _Term:
     """A query word read as text, English singular, pinyin and number."""
     variants = [(text, 1.0)] + [(v, VARIANT) for v in _singulars(text)]
     letters = text.replace(" ", "").replace("'", "")
-    spelled = letters if len(letters) >= 2 and _LETTERS.fullmatch(letters) else ""
+    spelled = letters if len(letters) >= 2 and LETTERS.fullmatch(letters) else ""
     number, unit = _number(text)
     return _Term(text, tuple(variants), spelled, number, unit, EXACT if whole else FULL)
 
 
 def _singulars(word: str) -> list[str]:
     """zones -> zone, companies -> company, batteries -> battery (English words only)."""
-    if len(word) < 4 or not word.endswith("s") or not _LETTERS.fullmatch(word):
+    if len(word) < 4 or not word.endswith("s") or not LETTERS.fullmatch(word):
         return []
     if word.endswith("ies"):
         return [word[:-3] + "y"]
@@ -500,7 +284,7 @@ def _split(word: str, known: Callable[[str], bool]) -> list[str]:
     return pieces
 
 
-def _possible(term: _Term, index: SearchIndex) -> bool:
+def _possible(term: _Term, index: "SearchIndex") -> bool:
     """Cheap check that a term can match somewhere at all."""
     return (
         term.number is not None
@@ -517,7 +301,7 @@ class _Found(NamedTuple):
     """A candidate match: score, the field, the span in its normalised text, and how."""
 
     score: float
-    field: _Field
+    field: Field
     start: int
     end: int
     how: str
@@ -554,7 +338,7 @@ def _quality(length: int, start: int, end: int, whole_word: bool, full: float) -
     return 1.0 + 0.5 * (end - start) / length + (0.25 if start == 0 else 0.0) + (0.25 if whole_word else 0.0)
 
 
-def _text_match(field: _Field, term: _Term) -> _Found | None:
+def _text_match(field: Field, term: _Term) -> _Found | None:
     """The term (or its singular) as a substring of the field, on word and number boundaries."""
     best: _Found | None = None
     for variant, weight in term.variants:
@@ -569,7 +353,7 @@ def _text_match(field: _Field, term: _Term) -> _Found | None:
     return best
 
 
-def _pinyin_match(entry: _Entry, pinyin: _Pinyin, term: _Term) -> _Found | None:
+def _pinyin_match(entry: Entry, pinyin: Pinyin, term: _Term) -> _Found | None:
     """The term as the pinyin of adjacent characters (guangfu, "guang fu"), or their initials (gf)."""
     field = entry.fields[pinyin.field]
     span = _syllables(pinyin, term.spelled)
@@ -584,7 +368,7 @@ def _pinyin_match(entry: _Entry, pinyin: _Pinyin, term: _Term) -> _Found | None:
     return _Found(score, field, start, end, how)
 
 
-def _syllables(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
+def _syllables(pinyin: Pinyin, spelled: str) -> tuple[int, int] | None:
     """First and last syllable of a match of whole syllables of adjacent characters."""
     at = pinyin.joined.find(spelled)
     while at >= 0:
@@ -595,7 +379,7 @@ def _syllables(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
     return None
 
 
-def _initials(pinyin: _Pinyin, spelled: str) -> tuple[int, int] | None:
+def _initials(pinyin: Pinyin, spelled: str) -> tuple[int, int] | None:
     """First and last syllable of a match of the initials of adjacent characters."""
     at = pinyin.initials.find(spelled)
     while at >= 0:
@@ -609,7 +393,7 @@ def _adjacent(chars: list[int], first: int, last: int) -> bool:
     return chars[last] - chars[first] == last - first
 
 
-def _value_match(entry: _Entry, term: _Term) -> _Found | None:
+def _value_match(entry: Entry, term: _Term) -> _Found | None:
     """A numeric query equal to a metric's value, with a unit prefix if given (5028.1亿)."""
     if term.number is None or entry.value is None:
         return None
@@ -623,7 +407,7 @@ def _value_match(entry: _Entry, term: _Term) -> _Found | None:
     return _Found(FIELD_WEIGHTS["value"] * term.full, field, 0, len(field.norm), "value")
 
 
-def _best(entry: _Entry, term: _Term) -> _Found | None:
+def _best(entry: Entry, term: _Term) -> _Found | None:
     """The best match of one term in one record, or None."""
     candidates: list[_Found | None] = [_value_match(entry, term)]
     candidates.extend(_text_match(field, term) for field in entry.fields)
@@ -633,7 +417,7 @@ def _best(entry: _Entry, term: _Term) -> _Found | None:
     return max(found, key=lambda c: c.score) if found else None
 
 
-def _score(entry: _Entry, query: _Query) -> tuple[float, list[_Found]] | None:
+def _score(entry: Entry, query: _Query) -> tuple[float, list[_Found]] | None:
     """The score and what matched (phrase, then each term), or None if the record does not match."""
     phrase = _best(entry, query.phrase) if query.phrase else None
     shown = [phrase] if phrase else []
@@ -674,9 +458,11 @@ def search(
     year: int | None = None,
     kind: str | None = None,
     limit: int | None = None,
-    index: SearchIndex | None = None,
+    index: "SearchIndex | None" = None,
 ) -> list[Hit]:
     """Records matching every word of ``query`` (or the query as a whole), best first, ties in file order."""
+    from srfacts.index import build_index, index_for
+
     index = index or index_for(kb)
     try:
         return _search(kb, index, query, types, industry, year, kind, limit)
@@ -686,7 +472,7 @@ def search(
 
 def _search(
     kb: KnowledgeBase,
-    index: SearchIndex,
+    index: "SearchIndex",
     query: str,
     types: tuple[str, ...] | None,
     industry: str | None,
@@ -730,7 +516,7 @@ def _may_match(query: _Query, haystack: str, valued: bool) -> bool:
     return bool(query.phrase and occurs(query.phrase)) or all(occurs(t) for t in query.terms)
 
 
-def _feasible(query: _Query, index: SearchIndex) -> bool:
+def _feasible(query: _Query, index: "SearchIndex") -> bool:
     """False when some word occurs nowhere, so a hopeless query costs no scan of the records."""
     if query.phrase is not None and _possible(query.phrase, index):
         return True
@@ -746,43 +532,24 @@ def _hit(record: Record, total: float, shown: list[_Found]) -> Hit:
     return Hit(record, round(total, 2), tuple(matches.values()))
 
 
-def _original(record: Record, field: _Field) -> str:
+def original(record: Record, field: Field) -> str:
     """The record's own text of an indexed field."""
-    originals = _originals(record, field.name)
-    return originals[field.item] if field.item < len(originals) else field.norm
+    texts = originals(record, field.name)
+    return texts[field.item] if field.item < len(texts) else field.norm
 
 
 def _to_match(record: Record, found: _Found) -> Match:
     """The match as a span of the record's own (not normalised) text."""
-    original = _original(record, found.field)
+    text = original(record, found.field)
     start, end = found.start, found.end
     if found.field.offsets is not None:
         start, end = found.field.offsets[start], found.field.offsets[end]
-    start, end = min(start, len(original)), min(end, len(original))
-    return Match(found.field.name, start, end, original[start:end], found.how)
+    start, end = min(start, len(text)), min(end, len(text))
+    return Match(found.field.name, start, end, text[start:end], found.how)
 
 
 # ---------------------------------------------------------------------------------------------
 # Searching a compiled store (records read only as candidates)
-
-
-def field_texts(index: SearchIndex) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Each searched field, best first, with every record's normalised texts and pinyin in it."""
-    grouped: dict[str, list[tuple[int, str]]] = {name: [] for name in sorted(FIELD_WEIGHTS, key=_bound_weight)}
-    for pos in range(len(index.rows)):
-        entry = index.entry(pos)
-        texts: dict[str, list[str]] = {}
-        for field in entry.fields:
-            texts.setdefault(field.name, []).append(field.norm)
-        for p in entry.pinyin:
-            texts[entry.fields[p.field].name] += [p.joined, p.initials]
-        for name, parts in texts.items():
-            grouped[name].append((pos, "\n".join(parts)))
-    return [(name, rows) for name, rows in grouped.items() if rows]
-
-
-def _bound_weight(name: str) -> float:
-    return -FIELD_WEIGHTS[name]
 
 
 def plain_number(number: "Decimal") -> str:
@@ -815,10 +582,13 @@ def search_store(
     found: list[tuple[float, int, Hit]] = []
 
     def consider(pos: int) -> None:
-        record, entry_text = store.record_and_entry(pos)
+        record, entry = store.record_and_entry(pos)
         if not _wanted(record, types, industry, year, kind):
             return
-        scored = _score(_entry_from_data(entry_text), parsed)
+        try:
+            scored = _score(entry_from_row(entry), parsed)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
         if scored:
             hit = _hit(record, *scored)
             found.append((-hit.score, pos, hit))
@@ -887,66 +657,3 @@ def _ranked(
             consider(pos)
             if len(found) > before and -found[-1][0] >= bound:
                 reached += 1
-
-
-# ---------------------------------------------------------------------------------------------
-# Suggestions
-
-
-def suggestions(kb: KnowledgeBase, query: str, count: int = 3, *, index: SearchIndex | None = None) -> list[str]:
-    """Names and aliases close to the query, in writing or in sound (光复 -> 光伏), and the words that match."""
-    index = index or index_for(kb)
-    wanted = normalise(query, index.fold)
-    if not wanted.strip() or len(wanted) > MAX_SUGGEST:
-        return []
-    forms = {wanted, "".join(wanted.split())}
-    if _has_cjk(wanted):
-        forms.add("".join(index.sounds.get(char, char) for char in wanted if not char.isspace()))
-    close = _closest(forms, _suggestion_keys(kb, index))
-    partial = _matching_words(kb, query, index)
-    return _unique(([partial] if partial else []) + close)[:count]
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Names in order, each once whatever its case (Geely, geely)."""
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(name.casefold(), name)
-    return list(unique.values())
-
-
-def _closest(forms: set[str], keys: Iterable[tuple[str, str]]) -> list[str]:
-    """Names whose key is closest to any form of the query (difflib ratio of at least CLOSE), best first."""
-    import difflib
-
-    scored: dict[str, float] = {}
-    for name, key in keys:
-        for form in forms:
-            matcher = difflib.SequenceMatcher(None, form, key)
-            if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE:
-                scored[name] = max(scored.get(name, 0.0), matcher.ratio())
-    return [name for name, ratio in sorted(scored.items(), key=lambda item: -item[1]) if ratio >= CLOSE]
-
-
-def _suggestion_keys(kb: KnowledgeBase, index: SearchIndex) -> Iterable[tuple[str, str]]:
-    """Each name and alias a user might mean, keyed by its normalised text and its pinyin."""
-    for entry in index.entries:
-        record = kb.by_id.get(entry.id)
-        if record is None or record.TYPE in ("claim", "source"):
-            continue
-        spelled = {p.field: p.joined for p in entry.pinyin}
-        for number, field in enumerate(entry.fields):
-            if field.name in ("name", "aliases", "name_en", "aliases_en"):
-                name = _original(record, field)
-                yield name, field.norm
-                if number in spelled:
-                    yield name, spelled[number]
-
-
-def _matching_words(kb: KnowledgeBase, query: str, index: SearchIndex) -> str:
-    """Of several words, the ones that find something on their own ("光伏 火星" -> "光伏")."""
-    words = query.split()
-    if len(words) < 2 or len(words) > 16:
-        return ""
-    found = [w for w in words if search(kb, w, index=index, limit=1)]
-    return " ".join(found) if found and len(found) < len(words) else ""

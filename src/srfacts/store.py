@@ -7,7 +7,7 @@ where each section is:
     MAGIC  sections ...  header  trailer (header offset, header length, header CRC, MAGIC)
 
 - ``records`` and ``entries``: each record (its fields as a list) and each record's search
-  index entry (JSON text), one after another; ``index`` holds the place of each (offset,
+  index entry, one after another; ``index`` holds the place of each (offset,
   length and CRC-32 of both, six 32-bit numbers per record, in file order).
 - one text section per searched field, best field first: every record's normalised texts and
   pinyin in that field, a row per record written ``\\0<position>\\n<text>\\n`` (one line per
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from srfacts import cache
 
 if TYPE_CHECKING:
+    from srfacts.index import SearchIndex
     from srfacts.model import Industry, KnowledgeBase, Record
-    from srfacts.search import SearchIndex
 
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
@@ -73,7 +73,9 @@ class _Writer:
     def write_all(
         self, key: str, kb: "KnowledgeBase", index: "SearchIndex", progress: Callable[[int], None] | None
     ) -> None:
-        from srfacts.search import field_texts
+        import json
+
+        from srfacts.index import field_texts
 
         records = kb.all_records()
         places = []
@@ -81,7 +83,7 @@ class _Writer:
             places.append(self.put(marshal.dumps(cache.encode_record(record))))
             if progress and done % 1000 == 0:
                 progress(1000)
-        entries = [self.put(row.encode("utf-8")) for row in index.rows]
+        entries = [self.put(marshal.dumps(json.loads(row))) for row in index.rows]
         self.section("index", b"".join(_slot(*r, *e) for r, e in zip(places, entries, strict=True)))
         fields = []
         for name, rows in field_texts(index):
@@ -205,8 +207,8 @@ class Store:
         """The record at ``pos`` (ValueError if it does not decode)."""
         return self.record_and_entry(pos, entry=False)[0]
 
-    def record_and_entry(self, pos: int, *, entry: bool = True) -> "tuple[Record, str]":
-        """The record at ``pos`` and its index entry (JSON text; "" unless ``entry``)."""
+    def record_and_entry(self, pos: int, *, entry: bool = True) -> "tuple[Record, Any]":
+        """The record at ``pos`` and its search index entry as plain data (None unless ``entry``)."""
         try:
             if self._index is None:
                 self._index = self._section("index")
@@ -216,8 +218,7 @@ class Store:
             numbers = [int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4)]
             row = _load(_read(self.file, *numbers[:3]))
             record = cache.decode_record(_type_at(self.types, pos), row)
-            text = _read(self.file, *numbers[3:]).decode("utf-8") if entry else ""
-            return record, text
+            return record, _load(_read(self.file, *numbers[3:])) if entry else None
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
             raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
