@@ -423,13 +423,14 @@ def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import srfacts.knowledge as knowledge
+    import srfacts.yaml_reader as yaml_reader
     from srfacts import cache
 
     path = tmp_path / "facts.yaml"
     first = SAMPLE_BYTES
     second = SAMPLE_BYTES.replace("name: 汽车".encode(), "name: 汽车工业".encode())
     path.write_bytes(first)
-    parse = knowledge.parse_yaml
+    parse = yaml_reader.parse_yaml
     changed: list[bool] = []
 
     def parse_after_an_edit(text: str, where: str) -> Any:
@@ -438,7 +439,7 @@ def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
             changed.append(True)
         return parse(text, where)
 
-    monkeypatch.setattr(knowledge, "parse_yaml", parse_after_an_edit)
+    monkeypatch.setattr(yaml_reader, "parse_yaml", parse_after_an_edit)
     kb = knowledge.load(path)
     assert changed
     assert kb.get("automobile").name == "汽车"  # type: ignore[union-attr]
@@ -454,7 +455,7 @@ def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
 
 
 def test_a_file_growing_while_it_is_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import srfacts.load as load
+    import srfacts.datafile as load
 
     path = tmp_path / "facts.yaml"
     path.write_bytes(SAMPLE_BYTES[:200])  # an editor that truncated the file and is writing it
@@ -473,7 +474,7 @@ def test_a_file_growing_while_it_is_read_is_read_again(tmp_path: Path, monkeypat
 
 
 def test_a_file_that_never_stops_changing_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import srfacts.load as load
+    import srfacts.datafile as load
 
     path = tmp_path / "facts.yaml"
     path.write_bytes(SAMPLE_BYTES)

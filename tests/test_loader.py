@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from srfacts.errors import CODES, KnowledgeFileError
 from srfacts.knowledge import load
-from srfacts.load import parse_yaml
+from srfacts.yaml_reader import parse_yaml
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 FIXTURES = sorted(INVALID.glob("*.yaml"))

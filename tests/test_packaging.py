@@ -52,14 +52,14 @@ def test_wheel_contains_the_json_schema(wheel: Path) -> None:
 
 
 def test_installed_package_finds_current_data() -> None:
-    from srfacts.load import bundled_data_path
+    from srfacts.datafile import bundled_data_path
 
     assert bundled_data_path().read_bytes() == DATA.read_bytes()
 
 
 def test_source_checkout_finds_data_without_installing(tmp_path: Path) -> None:
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import srfacts.load as l; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import srfacts.datafile as l; "
         "print(l.__file__); print(l.bundled_data_path())"
     )
     done = subprocess.run(

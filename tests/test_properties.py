@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from srfacts.errors import CODES, KnowledgeFileError
-from srfacts.load import parse_yaml
 from srfacts.render import Column, cell, neutralise, to_csv, to_json, to_jsonl, to_table, to_tsv, tsv_unescape
 from srfacts.validate import build
+from srfacts.yaml_reader import parse_yaml
 from tests.hostile_support import LEAK, SAMPLE
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -77,7 +77,7 @@ def test_any_yaml_punctuation_loads_or_gives_our_error(text: str) -> None:
 @FAST
 @given(st.binary(max_size=300))
 def test_any_bytes_load_or_give_our_error(data: bytes) -> None:
-    from srfacts.load import decode
+    from srfacts.datafile import decode
 
     try:
         build(parse_yaml(decode(data, "x.yaml"), "x.yaml"), "x.yaml")

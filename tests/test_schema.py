@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from srfacts.datafile import bundled_data_path
 from srfacts.errors import KnowledgeFileError
 from srfacts.knowledge_schema import SCHEMA_FILE, build_schema, schema_text
-from srfacts.load import bundled_data_path, parse_yaml
 from srfacts.validate import FIELDS, build
+from srfacts.yaml_reader import parse_yaml
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extras: pip install '.[test]'")
 
@@ -141,7 +142,7 @@ def _plain(value: Any) -> Any:
 
 def _relocate(value: Any) -> Any:
     """Back to the loader's located containers (every mark at line 1) so ``build`` reads them."""
-    from srfacts.load import YamlList, YamlMap
+    from srfacts.yaml_reader import YamlList, YamlMap
 
     if isinstance(value, dict):
         out = YamlMap(1, 1)

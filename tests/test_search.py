@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from srfacts.cli import app
+from srfacts.datafile import bundled_data_path
 from srfacts.index import SearchIndex, build_index
 from srfacts.knowledge import load
-from srfacts.load import bundled_data_path
 from srfacts.model import KnowledgeBase, record_years
 from srfacts.search import Hit, Match, normalise, search
 from srfacts.suggest import suggestions

@@ -10,9 +10,7 @@ Python API::
     ['two-plus-four-revenue-2022', 'two-plus-four-revenue-share-2022']
 """
 
-import sys
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -38,30 +36,3 @@ def load(path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
     from srfacts.knowledge import load as _load
 
     return _load(Path(path) if path is not None else None)
-
-
-_load_function = load
-
-
-class _CallableModule(ModuleType):
-    """The submodule ``srfacts.load`` that, once imported, also answers ``srfacts.load(...)``."""
-
-    def __call__(self, path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
-        return _load_function(path)
-
-
-class _Package(ModuleType):
-    """Keeps ``srfacts.load()`` callable after the submodule ``srfacts.load`` is imported.
-
-    Importing a submodule sets it as an attribute of its package, which would hide the
-    function of the same name; the submodule is made callable as that function instead, so
-    both ``srfacts.load()`` and ``import srfacts.load`` keep working.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "load" and isinstance(value, ModuleType) and not isinstance(value, _CallableModule):
-            value.__class__ = _CallableModule
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -617,7 +617,7 @@ def validate(
     if problems:
         _warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
         raise typer.Exit(int(ExitStatus.INVALID_DATA))
-    from srfacts.load import bundled_data_path
+    from srfacts.datafile import bundled_data_path
 
     checked = " and faithful to its source" if source is not None else ""
     label = "the bundled knowledge file" if where == str(bundled_data_path()) else where
@@ -720,7 +720,7 @@ def _never_the_knowledge_file(kb: KnowledgeBase, fmt: str, target: Any) -> None:
     from pathlib import Path
 
     from srfacts import export as exporter
-    from srfacts.load import bundled_data_path
+    from srfacts.datafile import bundled_data_path
 
     written = [target / f"{table.name}.csv" for table in exporter.tables(kb)] if fmt == "csv" else [target]
     for knowledge in {Path(kb.path), bundled_data_path()}:

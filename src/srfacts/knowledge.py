@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srfacts import cache
-from srfacts.load import decode, max_bytes, parse_yaml, read_bytes, resolve_data_path
+from srfacts.datafile import max_bytes, read_bytes, resolve_data_path
 from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
@@ -145,7 +145,9 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
 
 
 def _build(data: bytes, where: str) -> KnowledgeBase:
+    from srfacts.datafile import decode
     from srfacts.validate import build
+    from srfacts.yaml_reader import parse_yaml
 
     return build(parse_yaml(decode(data, where), where), where)
 

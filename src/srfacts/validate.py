@@ -15,7 +15,6 @@ from typing import Any
 
 from srfacts.errors import KnowledgeFileError, Problem, clip
 from srfacts.formula import FormulaError, evaluate
-from srfacts.load import YamlList, YamlMap
 from srfacts.model import (
     CLAIM_KINDS,
     ENTITY_KINDS,
@@ -32,6 +31,7 @@ from srfacts.model import (
     Source,
 )
 from srfacts.units import UNITS, to_base
+from srfacts.yaml_reader import YamlList, YamlMap
 
 SCHEMA_VERSION = 1
 # Bounds of a figure: real ones are far smaller; these keep arithmetic exact and every export (SQLite's

@@ -64,8 +64,8 @@ def read_source(source: Source, option: str | None = None) -> SourceText | None:
     """The text of a source: ``option`` may name the file itself or a folder holding it."""
     candidates = [Path(option)] if option and Path(option).is_file() else []
     candidates += [folder / source.file for folder in source_dirs(option)]
+    from srfacts.datafile import read_bytes
     from srfacts.errors import KnowledgeFileError
-    from srfacts.load import read_bytes
 
     for path in candidates:
         if path.is_file():
