@@ -16,7 +16,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from srfacts.errors import CODES, KnowledgeFileError
-from srfacts.render import Column, cell, neutralise, to_csv, to_json, to_jsonl, to_table, to_tsv, tsv_unescape
+from srfacts.render import (
+    SMALL_JSON,
+    Column,
+    cell,
+    compact_json,
+    neutralise,
+    to_csv,
+    to_json,
+    to_jsonl,
+    to_table,
+    to_tsv,
+    tsv_unescape,
+)
 from srfacts.validate import build
 from srfacts.yaml_reader import parse_yaml
 from tests.hostile_support import LEAK, SAMPLE
@@ -155,6 +167,33 @@ def test_json_round_trips(rows: list[dict[str, Any]]) -> None:
     assert LEAK.search(text.replace("\n", "")) is None
     if _well_formed(text):
         assert json.loads(text.encode("utf-8")) == rows
+
+
+PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@FAST
+@given(PLAIN)
+def test_compact_json_writes_what_json_writes(value: Any) -> None:
+    assert compact_json(value) == json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+@FAST
+@given(st.lists(PLAIN, min_size=1, max_size=4))
+def test_short_and_long_lists_are_written_alike(items: list[Any]) -> None:
+    long = items * (SMALL_JSON // len(items) + 1)  # over the size written without the json module
+    assert to_json(long) == "[\n" + ",\n".join([to_json(items)[2:-3]] * (SMALL_JSON // len(items) + 1)) + "\n]\n"
+
+
+def test_compact_json_refuses_what_is_not_plain_data() -> None:
+    for value in (object(), {1: "a"}, {"a": {2}}, b"bytes"):
+        with pytest.raises(TypeError):
+            compact_json(value)
+    assert json.loads(to_json([{"when": 1.5, "keys": {1: "a"}}])) == [{"when": 1.5, "keys": {"1": "a"}}]
 
 
 @FAST

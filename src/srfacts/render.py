@@ -3,6 +3,7 @@
 Nothing here reads files or decides exit codes; Rich is imported only when a table is drawn.
 """
 
+import contextlib
 import io
 import re
 import unicodedata
@@ -23,8 +24,12 @@ _VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in [*range(
 _VISIBLE.update({c: f"\\u{c:04x}" for c in _FORMAT_CONTROLS})
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *_FORMAT_CONTROLS]}
 # Tag characters (U+E0000-E007F) are invisible and can smuggle text: written as surrogate-pair escapes.
-_JSON_ESCAPES.update({c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)})  # lone surrogates (undecodable arguments)
 _JSON_ESCAPES.update({c: f"\\udb40\\u{0xDC00 + (c & 0x3FF):04x}" for c in range(0xE0000, 0xE0080)})
+_SURROGATES: dict[int, str] = {}  # lone surrogates (undecodable arguments), filled when first met
+# Characters JSON strings escape, as json.dumps(ensure_ascii=False) writes them.
+_JSON_STRING = {c: f"\\u{c:04x}" for c in range(0x20)}
+_JSON_STRING.update({0x22: '\\"', 0x5C: "\\\\", 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+SMALL_JSON = 500  # lists this long are written without importing json (quicker to start than its import)
 
 
 class Column(NamedTuple):
@@ -82,17 +87,55 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
 def to_json(data: Any) -> str:
     """UTF-8 JSON; characters a terminal could act on are written as \\u escapes.
 
-    A list is written one compact object a line (quick: the C encoder does all the work);
-    anything else is indented.
+    A list is written one compact object a line (a short one by ``compact_json``, a long one by
+    the json module's C encoder: the same text); anything else is indented.
     """
-    import json
-
     if isinstance(data, list):
         if not data:
             return "[]\n"
-        items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
+        items = None
+        if len(data) <= SMALL_JSON:
+            with contextlib.suppress(TypeError):  # not plain data: json says what it cannot write
+                items = ",\n".join(compact_json(item) for item in data)
+        if items is None:
+            import json
+
+            items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
         return _json_escape(f"[\n{items}\n]") + "\n"
+    import json
+
     return _json_escape(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def compact_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(", ", ": "))`` of plain data (str,
+    int, float, bool, None, lists, tuples and str-keyed dicts), without importing json.
+
+    TypeError for anything else.
+    """
+    if isinstance(value, str):
+        return f'"{value.translate(_JSON_STRING)}"'
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return float.__repr__(value)
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise TypeError("a mapping key that is not text")
+        return "{" + ", ".join(f"{compact_json(k)}: {compact_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(compact_json(v) for v in value) + "]"
+    raise TypeError(f"{type(value).__name__} is not plain JSON data")
 
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
@@ -103,7 +146,15 @@ def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def _json_escape(text: str) -> str:
-    return text.translate(_JSON_ESCAPES)
+    text = text.translate(_JSON_ESCAPES)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, written as escapes
+            if not _SURROGATES:
+                _SURROGATES.update({c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)})
+            text = text.translate(_SURROGATES)
+    return text
 
 
 def _columns_for(rows: Sequence[dict[str, Any]], columns: Sequence[Column] | None) -> list[Column]:
