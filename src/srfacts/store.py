@@ -14,17 +14,18 @@ where each section is:
   text), so a substring search of one string finds the records that hold a word.
 - ``values``: metric values written plainly -> positions; ``lines``: id -> line in the file.
 
-Structured parts are written with ``marshal``, the format of Python's own bytecode cache,
-which rebuilds plain values only: reading it runs no code (unlike pickle). Every section is
-checked against its CRC-32 before it is used, and a file that is not ours, is of another
-version or key, or is damaged anywhere is refused (``Store.open`` returns None, or reading
-raises ValueError) and compiled anew. Nothing needs importing beyond what Python starts with.
+Structured parts are written with ``marshal``, the format of Python's own bytecode cache:
+reading it only rebuilds values and runs no code (unlike pickle), and nothing read is ever
+called. Every section is checked against its CRC-32 before it is used, and a file that is not
+ours, is of another version or key, or is damaged anywhere is refused (``Store.open`` returns
+None, or reading raises ValueError) and compiled anew. Reading needs no module that Python
+does not load at start-up.
 """
 
 import marshal
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -277,21 +278,12 @@ def _read(file: BinaryIO, offset: int, length: int, crc: int) -> bytes:
 
 
 def _load(data: bytes) -> Any:
-    """Plain values from ``marshal`` data (never code: refused if any is there)."""
+    """The plain values ``marshal`` wrote (reading runs nothing; a top level other than a list
+    or mapping is refused, and the decoders check the shape of what they read)."""
     value = marshal.loads(data)
-    if type(value).__name__ == "code" or (isinstance(value, list | dict) and _has_code(value)):
-        raise ValueError("code in the compiled cache")
+    if not isinstance(value, list | dict):
+        raise ValueError(f"a {type(value).__name__} where data belongs")
     return value
-
-
-def _has_code(value: Iterable[Any]) -> bool:
-    items = value.values() if isinstance(value, dict) else value
-    for item in items:
-        if isinstance(item, list | dict | tuple) and _has_code(item):
-            return True
-        if type(item).__name__ == "code":
-            return True
-    return False
 
 
 def _type_at(types: dict[str, list[int]], pos: int) -> str:
