@@ -131,3 +131,18 @@ def test_any_text_gives_data_or_a_project_error(text: str) -> None:
         parse_yaml(text, "x.yaml")
     except KnowledgeFileError as error:
         assert error.problems and all(p.code in CODES for p in error.problems)
+
+
+def test_the_c_yaml_parser_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    used: list[type] = []
+    real = yaml.parse
+
+    def spy(text: str, Loader: type) -> object:
+        used.append(Loader)
+        return real(text, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "parse", spy)
+    assert parse_yaml("a: 1\n", "x.yaml") == {"a": 1}
+    assert used == [yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader]
