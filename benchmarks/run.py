@@ -2,7 +2,9 @@
 
 The floor is an empty Typer app (one command, no data) on the same interpreter and Typer.
 Each command runs several times interleaved with the floor; medians are compared. Peak memory
-is the child's maximum resident set. Prints ratios; asserts nothing about time.
+is the child's maximum resident set. Prints ratios; asserts nothing about time. The row
+"search, normal exit" shows the same search when the interpreter is torn down at exit (srfacts
+skips that teardown unless something is registered to run at exit), for comparison.
 
     python benchmarks/run.py            # full: 15 runs each, and a 100,000-record file
     python benchmarks/run.py --quick    # short: 5 runs each, and a 5,000-record file
