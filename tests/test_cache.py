@@ -222,3 +222,17 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest
     path.write_bytes(SAMPLE.read_bytes() + b"\n")  # any write changes the signature
     with pytest.raises(AssertionError):
         load(path)
+
+
+def test_the_garbage_collector_resumes_after_a_compile(private_cache: Path, tmp_path: Path) -> None:
+    import gc
+
+    from srfacts.errors import KnowledgeFileError
+
+    load(SAMPLE)  # compiles (the collector is paused meanwhile)
+    assert gc.isenabled()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: [", encoding="utf-8")
+    with pytest.raises(KnowledgeFileError):
+        load(broken)
+    assert gc.isenabled()

@@ -200,6 +200,8 @@ def clear() -> int:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, str) or value is None:
+        return value
     if is_decimal(value):
         return str(value)
     if isinstance(value, tuple | list):

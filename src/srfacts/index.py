@@ -22,6 +22,7 @@ from srfacts.search import (
     Pinyin,
     decimal_text,
     entry_from_row,
+    entry_to_row,
     has_cjk,
     normalise,
     originals,
@@ -40,12 +41,17 @@ class SearchIndex:
     """
 
     def __init__(
-        self, t2s: dict[str, str], rows: list[str], haystacks: list[str] | None = None, ids: list[str] | None = None
+        self,
+        t2s: dict[str, str],
+        rows: list[str],
+        haystacks: list[str] | None = None,
+        ids: list[str] | None = None,
+        entries: list[Entry] | None = None,
     ) -> None:
         self.t2s = t2s
         self.rows = rows  # each record's entry as JSON text, decoded when a query needs it
         self.fold: dict[int, int] = str.maketrans("".join(t2s), "".join(t2s.values()))
-        self._decoded: dict[int, Entry] = {}
+        self._decoded: dict[int, Entry] = dict(enumerate(entries)) if entries else {}  # when just built
         self.haystacks = haystacks if haystacks is not None else [_haystack(self.entry(i)) for i in range(len(rows))]
         self._ids = ids
         self._blob: str | None = None
@@ -150,9 +156,7 @@ def entry_from_data(text: str) -> Entry:
 
 def entry_to_data(entry: Entry) -> str:
     """One entry as JSON text."""
-    fields = [list(f) for f in entry.fields]
-    pinyin = [[p.field, p.spaced, p.chars] for p in entry.pinyin]
-    return json.dumps([entry.id, fields, pinyin, entry.value, entry.unit], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(entry_to_row(entry), ensure_ascii=False, separators=(",", ":"))
 
 
 def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> SearchIndex:
@@ -165,7 +169,7 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
         if report and done % 1000 == 0:
             report(1000)
     rows = [entry_to_data(e) for e in entries]
-    return SearchIndex(t2s, rows, [_haystack(e) for e in entries], [e.id for e in entries])
+    return SearchIndex(t2s, rows, [_haystack(e) for e in entries], [e.id for e in entries], entries)
 
 
 def _t2s_table() -> dict[str, str]:
@@ -210,16 +214,20 @@ def _offsets(original: str, norm: str, fold: dict[int, str]) -> list[int] | None
     return offsets if len(offsets) == len(norm) + 1 else None
 
 
-_SPELLED: dict[str, list[str]] = {}  # pinyin of each run of Chinese characters met while building
+_SPELLED: dict[str, list[str] | None] = {}  # pinyin of each run of Chinese characters met while building
 
 
-def _spell_run(run: str) -> list[str]:
-    """Pinyin of a run of Chinese characters, computed once per distinct run."""
-    spelled = _SPELLED.get(run)
-    if spelled is None:
-        from pypinyin import lazy_pinyin
+def _spell_run(run: str) -> list[str] | None:
+    """Pinyin of a run of Chinese characters, one plain syllable per character (None if pypinyin
+    gives anything else), computed once per distinct run."""
+    if run in _SPELLED:
+        return _SPELLED[run]
+    from pypinyin import lazy_pinyin
 
-        spelled = _SPELLED[run] = [s.casefold() for s in lazy_pinyin(run)]
+    spelled: list[str] | None = [s.casefold() for s in lazy_pinyin(run)]
+    if spelled is not None and (len(spelled) != len(run) or not all(LETTERS.fullmatch(s) for s in spelled)):
+        spelled = None
+    _SPELLED[run] = spelled
     return spelled
 
 
@@ -229,7 +237,7 @@ def _spell(field: int, norm: str) -> list[Pinyin]:
     chars: list[int] = []
     for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+", norm):
         spelled = _spell_run(run.group())
-        if len(spelled) == len(run.group()) and all(LETTERS.fullmatch(s) for s in spelled):
+        if spelled is not None:
             syllables.extend(spelled)
             chars.extend(range(run.start(), run.end()))
     return [pinyin_forms(field, syllables, chars)] if syllables else []

@@ -165,6 +165,13 @@ def pinyin_forms(field: int, syllables: list[str], chars: list[int]) -> Pinyin:
     return Pinyin(field, "".join(syllables), " ".join(syllables), initials, chars, starts, ends)
 
 
+def entry_to_row(entry: Entry) -> list[Any]:
+    """One record's entry as plain data (lists, text and numbers)."""
+    fields = [list(f) for f in entry.fields]
+    pinyin = [[p.field, p.spaced, p.chars] for p in entry.pinyin]
+    return [entry.id, fields, pinyin, entry.value, entry.unit]
+
+
 def entry_from_row(row: Any) -> Entry:
     """One record's entry from its plain data (TypeError, ValueError ... if it is not one)."""
     ident, fields_data, pinyin_data, value, unit = row
@@ -179,6 +186,8 @@ def entry_from_row(row: Any) -> Entry:
 def originals(record: Record, name: str) -> list[str]:
     """The texts of one field of a record (several for aliases and authors)."""
     value = getattr(record, name, None)
+    if isinstance(value, str):
+        return [value] if value else []
     if value is None:
         return []
     if isinstance(value, tuple):

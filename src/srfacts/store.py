@@ -74,9 +74,8 @@ class _Writer:
     def write_all(
         self, key: str, kb: "KnowledgeBase", index: "SearchIndex", progress: Callable[[int], None] | None
     ) -> None:
-        import json
-
         from srfacts.index import field_texts
+        from srfacts.search import entry_to_row
 
         records = kb.all_records()
         places = []
@@ -84,7 +83,7 @@ class _Writer:
             places.append(self.put(marshal.dumps(cache.encode_record(record))))
             if progress and done % 1000 == 0:
                 progress(1000)
-        entries = [self.put(marshal.dumps(json.loads(row))) for row in index.rows]
+        entries = [self.put(marshal.dumps(entry_to_row(index.entry(pos)))) for pos in range(len(records))]
         self.section("index", b"".join(_slot(*r, *e) for r, e in zip(places, entries, strict=True)))
         fields = []
         for name, rows in field_texts(index):
