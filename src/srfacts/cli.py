@@ -823,9 +823,9 @@ def _exit(status: int) -> NoReturn:
     import atexit
     import threading
 
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
-            stream.flush()
+            stream.flush()  # type: ignore[union-attr]
         except BrokenPipeError:
             if stream is sys.stdout:
                 _silence_stdout()
