@@ -12,13 +12,21 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from srfacts import __version__
-from srfacts.model import is_decimal
-
-if TYPE_CHECKING:
-    from srfacts.model import Claim, Entity, Industry, Metric, Record, Source
+from srfacts.model import (
+    AllowedNumber,
+    Claim,
+    Derivation,
+    Entity,
+    Industry,
+    Metric,
+    Rank,
+    Record,
+    Source,
+    is_decimal,
+)
 
 FORMAT = "srfacts-cache-5"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
@@ -213,9 +221,7 @@ def _tuples(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else ()
 
 
-def _source(row: list[Any]) -> "Source":
-    from srfacts.model import AllowedNumber, Source
-
+def _source(row: list[Any]) -> Source:
     fields = dict(zip(Source._fields, row, strict=True))
     fields["authors"] = _tuples(fields["authors"])
     fields["authors_en"] = _tuples(fields["authors_en"])
@@ -223,19 +229,15 @@ def _source(row: list[Any]) -> "Source":
     return Source(**fields)
 
 
-def _industry(row: list[Any]) -> "Industry":
-    from srfacts.model import Industry
-
+def _industry(row: list[Any]) -> Industry:
     fields = dict(zip(Industry._fields, row, strict=True))
     for name in ("aliases", "aliases_en", "entities"):
         fields[name] = _tuples(fields[name])
     return Industry(**fields)
 
 
-def _metric(row: list[Any]) -> "Metric":
-    from decimal import Decimal
-
-    from srfacts.model import Derivation, Metric, Rank
+def _metric(row: list[Any]) -> Metric:
+    from decimal import Decimal  # loaded only when a metric is read
 
     fields = dict(zip(Metric._fields, row, strict=True))
     fields["value"] = Decimal(fields["value"])
@@ -250,25 +252,21 @@ def _metric(row: list[Any]) -> "Metric":
     return Metric(**fields)
 
 
-def _claim(row: list[Any]) -> "Claim":
-    from srfacts.model import Claim
-
+def _claim(row: list[Any]) -> Claim:
     fields = dict(zip(Claim._fields, row, strict=True))
     for name in ("industries", "entities", "metrics"):
         fields[name] = _tuples(fields[name])
     return Claim(**fields)
 
 
-def _entity(row: list[Any]) -> "Entity":
-    from srfacts.model import Entity
-
+def _entity(row: list[Any]) -> Entity:
     fields = dict(zip(Entity._fields, row, strict=True))
     for name in ("aliases", "aliases_en", "industries"):
         fields[name] = _tuples(fields[name])
     return Entity(**fields)
 
 
-DECODERS: "dict[str, Callable[[list[Any]], Record]]" = {
+DECODERS: dict[str, Callable[[list[Any]], Record]] = {
     "source": _source,
     "industry": _industry,
     "metric": _metric,
@@ -277,11 +275,11 @@ DECODERS: "dict[str, Callable[[list[Any]], Record]]" = {
 }
 
 
-def encode_record(record: "Record") -> list[Any]:
+def encode_record(record: Record) -> list[Any]:
     """A record as a list of its plain fields, in order."""
     return [_encode(v) for v in record]
 
 
-def decode_record(record_type: str, row: list[Any]) -> "Record":
+def decode_record(record_type: str, row: list[Any]) -> Record:
     """A record from ``encode_record`` output; KeyError, TypeError or ValueError if it is not one."""
     return DECODERS[record_type](row)

@@ -22,12 +22,17 @@ Progress = Callable[[str, int], Callable[[int], None]]
 
 def load(path: str | Path | None = None, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeBase:
     """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file)."""
-    resolved = resolve_data_path(str(path) if path is not None else None)
+    resolved = _resolved(path)
     if use_cache:
         kb = _from_store(_content_key(resolved)[0], str(resolved), resolved)
         if kb is not None:
             return kb
     return _compiled(resolved, progress if use_cache else None, use_cache=use_cache)
+
+
+def _resolved(path: str | Path | None) -> Path:
+    """The knowledge file meant: ``path``, else ``SRFACTS_DATA``, else the bundled file."""
+    return resolve_data_path(str(path) if path is not None else None)
 
 
 def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool = True) -> KnowledgeBase:
@@ -55,7 +60,7 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
     """The compiled store of a knowledge file, compiling it first if need be (None: no cache here)."""
     from srfacts.store import Store
 
-    resolved = resolve_data_path(str(path) if path is not None else None)
+    resolved = _resolved(path)
     store = Store.open(_content_key(resolved)[0], str(resolved))
     if store is None:
         key = _compiled(resolved, progress).cache_key
@@ -88,7 +93,7 @@ def find(
             wanted = resolve_industry(store.industries(), industry) if industry else None
             return search_store(store, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
         except ValueError:  # a damaged entry (resolve_industry raises UsageError, not this)
-            kb = _compiled(resolve_data_path(str(path) if path is not None else None), progress)
+            kb = _compiled(_resolved(path), progress)
         finally:
             store.close()
     else:
