@@ -113,7 +113,7 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
     at = len(data) * offset // 100
     data[at] ^= 0x01
     file.write_bytes(bytes(data))
-    opened = store.Store.open(file.stem, str(SAMPLE))
+    opened = store.Store.open(file.stem)
     if opened is not None:
         with pytest.raises(ValueError):
             for pos in range(opened.count):
@@ -153,7 +153,7 @@ def test_cache_is_data_not_code(private_cache: Path) -> None:
     assert data.startswith(store.MAGIC) and data.endswith(store.MAGIC)
     source = Path(store.__file__).read_text(encoding="utf-8")
     assert "import pickle" not in source and "pickle." not in source
-    opened = store.Store.open(file.stem, str(SAMPLE))
+    opened = store.Store.open(file.stem)
     assert opened is not None
     record, entry = opened.record_and_entry(0)
     assert record.TYPE == "source" and isinstance(entry, list) and entry[0] == record.id

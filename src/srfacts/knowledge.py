@@ -61,10 +61,10 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
     from srfacts.store import Store
 
     resolved = _resolved(path)
-    store = Store.open(_content_key(resolved)[0], str(resolved))
+    store = Store.open(_content_key(resolved)[0])
     if store is None:
         key = _compiled(resolved, progress).cache_key
-        store = Store.open(key, str(resolved)) if key else None
+        store = Store.open(key) if key else None
     return store
 
 
@@ -135,7 +135,7 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     """
     from srfacts.store import Store
 
-    store = Store.open(key, where)
+    store = Store.open(key)
     if store is None:
         return None
     rebuilt: list[KnowledgeBase] = []

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
 SUFFIX = "pack"
-ROW = b"\0"  # starts each record's row in a field's text section
 _SLOT = 24  # bytes per record in the index: offset, length, CRC of the record and of its entry
 
 
@@ -142,15 +141,13 @@ class _Fold(Mapping[int, int]):
 class Store:
     """An open compiled cache entry: records by position, and candidates for a query."""
 
-    def __init__(self, file: BinaryIO, path: str, meta: dict[str, Any]) -> None:
+    def __init__(self, file: BinaryIO, meta: dict[str, Any]) -> None:
         self.file = file
-        self.path = path
         self.meta = meta
         self.count: int = meta["count"]
         keys, values = meta["t2s"]
         if not (isinstance(keys, str) and isinstance(values, str) and len(keys) == len(values)):
             raise ValueError("t2s table")
-        self.t2s_pair: tuple[str, str] = (keys, values)
         self.fold = _Fold(keys, values)
         self.field_names: list[str] = [str(name) for name in meta["fields"]]
         self.types: dict[str, list[int]] = meta["types"]
@@ -160,7 +157,7 @@ class Store:
         self._values: dict[str, list[int]] | None = None
 
     @classmethod
-    def open(cls, key: str, path: str) -> "Store | None":
+    def open(cls, key: str) -> "Store | None":
         """The cache entry of ``key``, or None when there is none or it is not a valid one of ours."""
         try:
             file = open(cache.entry_path(key, SUFFIX), "rb")  # noqa: SIM115 - open until close()
@@ -178,7 +175,7 @@ class Store:
             meta = _load(_read(file, offset, length, int.from_bytes(trailer[12:16], "little")))
             if not isinstance(meta, dict) or meta.get("format") != cache.FORMAT or meta.get("key") != key:
                 raise ValueError("another format or key")
-            return cls(file, path, meta)
+            return cls(file, meta)
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             file.close()
             return None
