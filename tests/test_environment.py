@@ -357,8 +357,8 @@ def test_exit_handlers_run_and_the_status_is_kept(args: list[str], code: int, sh
         "import atexit, sys\n"
         "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
         f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, *{args!r}]\n"
-        "from srfacts.cli import main\n"
-        "main()\n"
+        "from srfacts.cli import console\n"
+        "console()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, env=environment(shared), timeout=120
@@ -373,3 +373,17 @@ def test_large_output_is_flushed_before_the_fast_exit(shared: Path) -> None:
     assert json.loads(whole.stdout)
     piped = shell(f"$SRFACTS --data '{SAMPLE}' export --format json - | cat", cache=shared)
     assert piped.raw_stdout == whole.raw_stdout
+
+
+def test_main_can_be_called_from_other_python_code(shared: Path) -> None:
+    """``srfacts.cli.main`` raises SystemExit like any command line; only the command ends at once."""
+    program = (
+        "import sys\n"
+        f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, 'show', 'nope']\n"
+        "from srfacts.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    print('went on after exit status', done.code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=environment(shared), timeout=120
+    )
+    assert done.returncode == 0 and done.stdout == "went on after exit status 1\n"

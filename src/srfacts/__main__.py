@@ -1,5 +1,5 @@
 """``python -m srfacts``."""
 
-from srfacts.cli import main
+from srfacts.cli import console
 
-main()
+console()

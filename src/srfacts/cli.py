@@ -788,7 +788,17 @@ def _streams() -> None:
 
 
 def main() -> NoReturn:
-    """Console entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    """Run the command line and exit with its status; a closed pipe or Ctrl-C ends quietly."""
+    sys.exit(_run())
+
+
+def console() -> NoReturn:
+    """The ``srfacts`` command (and ``python -m srfacts``): ``main``, then a quick exit (see ``_exit``)."""
+    _exit(_run())
+
+
+def _run() -> int:
+    """Run the app; its exit status."""
     status = int(ExitStatus.OK)
     try:
         _streams()
@@ -801,7 +811,7 @@ def main() -> NoReturn:
         status = int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         _silence_stdout()
-    _exit(status)
+    return status
 
 
 def _status(code: object) -> int:
