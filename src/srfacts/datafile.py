@@ -9,8 +9,6 @@ from pathlib import Path
 from srfacts.errors import KnowledgeFileError, Problem
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 5x what 100,000 records need (about 40 MB)
-
-
 DEFAULT_MAX_DEPTH = 32  # the knowledge file needs 4
 
 

@@ -7,8 +7,6 @@ from srfacts.model import KnowledgeBase
 from srfacts.search import has_cjk, normalise, original, search
 
 MAX_SUGGEST = 64  # longest query compared for suggestions
-
-
 CLOSE = 0.6  # least difflib ratio of a suggestion
 
 

@@ -12,14 +12,8 @@ from typing import Any
 from srfacts.datafile import decode, fail, max_depth, read_bytes
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
-
-
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
-
-
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-
-
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
