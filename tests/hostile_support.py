@@ -53,6 +53,17 @@ class Done:
     raw_stdout: bytes
     raw_stderr: bytes
 
+    @classmethod
+    def of(cls, done: subprocess.CompletedProcess[bytes]) -> Done:
+        """What a finished process left (undecodable bytes escaped in the text)."""
+        return cls(
+            done.returncode,
+            done.stdout.decode("utf-8", "backslashreplace"),
+            done.stderr.decode("utf-8", "backslashreplace"),
+            done.stdout,
+            done.stderr,
+        )
+
 
 def environment(cache: Path, **changes: str | None) -> dict[str, str]:
     """The test's environment with its own cache folder; a value of None removes the variable."""
@@ -83,13 +94,7 @@ def srfacts(
         timeout=timeout,
         check=False,
     )
-    return Done(
-        done.returncode,
-        done.stdout.decode("utf-8", "backslashreplace"),
-        done.stderr.decode("utf-8", "backslashreplace"),
-        done.stdout,
-        done.stderr,
-    )
+    return Done.of(done)
 
 
 def shell(command: str, *, cache: Path, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> Done:
@@ -99,13 +104,7 @@ def shell(command: str, *, cache: Path, env: dict[str, str] | None = None, timeo
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c", command], capture_output=True, env=env, timeout=timeout, check=False
     )
-    return Done(
-        done.returncode,
-        done.stdout.decode("utf-8", "backslashreplace"),
-        done.stderr.decode("utf-8", "backslashreplace"),
-        done.stdout,
-        done.stderr,
-    )
+    return Done.of(done)
 
 
 def assert_clean(done: Done, *codes: int) -> None:
