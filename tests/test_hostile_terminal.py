@@ -205,12 +205,14 @@ def test_other_views_are_neutralised(args: list[str], data: Path, cache: Path) -
         ["show", "a", "b\u202ec"],
         ["cache", "nope\x1b[31m"],
         ["validate", "/nonexistent/\x1b[31m\u202e.yaml"],
-        ["export", "/nonexistent/dir\x1b[31m/x.json"],
+        # A folder under a regular file cannot be made, even by root; the path stays in the test's folder.
+        ["export", "{tmp}/a-file/dir\x1b[31m/x.json"],
     ],
     ids=lambda a: repr(a)[:60],
 )
-def test_messages_quoting_input_are_neutralised(args: list[str], data: Path, cache: Path) -> None:
-    done = _run(data, cache, *args)
+def test_messages_quoting_input_are_neutralised(args: list[str], data: Path, cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    done = _run(data, cache, *(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert_clean(done)
     assert done.returncode in (1, 2, 3)
     assert done.stderr.strip(), "a clear message is expected"
