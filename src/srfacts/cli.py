@@ -101,6 +101,8 @@ EXAMPLES = """Examples:
 
   srfacts industries
 
+  srfacts ask 上饶规上工业企业一共有多少家？
+
   srfacts search 光伏 --json
 
   srfacts metrics --industry photovoltaic-new-energy --year 2022
@@ -497,7 +499,7 @@ def sources(
 @app.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(help="Words to find; several words must all match.")],
+    query: Annotated[list[str], typer.Argument(help="Words or a question, in Chinese, English or pinyin.")],
     record_type: Annotated[
         str | None,
         typer.Option("--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.", autocompletion=_TYPES),
@@ -522,7 +524,7 @@ def search(
 
     text = " ".join(query)
     chosen = _choice(record_type, RECORD_TYPES, "type")
-    hits = find(
+    found = find(
         _data(ctx),
         text,
         types=(chosen,) if chosen else None,
@@ -533,12 +535,35 @@ def search(
         progress=_progress(),
     )
     output = _fmt(fmt, as_json)
-    if hits or output == "json":
-        _emit(render_hits(hits, output, _lang(ctx), fields, color=_use_color(), width=_width(), tty=_is_tty()))
-    if not hits:
-        from srfacts.suggest import suggestions
+    if found.hits or output == "json":
+        _emit(render_hits(found.hits, output, _lang(ctx), fields, color=_use_color(), width=_width(), tty=_is_tty()))
+    if not found.hits:
+        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
 
-        raise NotFoundError(f"nothing matches '{clip(text)}'", suggestions(_knowledge(ctx), text))
+
+@app.command(
+    epilog="Examples:\n\n  srfacts ask 上饶规上工业企业一共有多少家？\n\n"
+    '  srfacts --lang en ask "How many above-size enterprises does Shangrao have?"\n\n'
+    "  srfacts ask 去年开发区营收多少 --json"
+)
+def ask(
+    ctx: typer.Context,
+    question: Annotated[list[str], typer.Argument(help="A question in your own words: Chinese, English or pinyin.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question: the figure as stated with its period, scope and rank, the quote and its source."""
+    from srfacts.answer import answer
+    from srfacts.ask_view import answer_json, answer_text
+    from srfacts.knowledge import find
+
+    text = " ".join(question)
+    found = find(_data(ctx), text, limit=1 + 3, progress=_progress())
+    result = answer(text, found.hits, _knowledge(ctx).sources() if found.hits else ())
+    if result is None:
+        if as_json:
+            _emit("null\n")
+        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
+    _emit(answer_json(result) if as_json else answer_text(result, _lang(ctx)))
 
 
 @app.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")

@@ -5,15 +5,15 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from srfacts import cache
 from srfacts.datafile import max_bytes, read_bytes, resolve_data_path
 from srfacts.model import KnowledgeBase, Record
 
 if TYPE_CHECKING:
-    from srfacts.index import SearchIndex
-    from srfacts.search import Hit
+    from srfacts.search.entries import Index
+    from srfacts.search.score import Hit
     from srfacts.store import Store
 
 # Given a task's description and size, returns the function that reports progress on it.
@@ -68,6 +68,13 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
     return store
 
 
+class Found(NamedTuple):
+    """The hits of a search, and close names when there are none."""
+
+    hits: "list[Hit]"
+    suggestions: list[str]
+
+
 def find(
     path: str | Path | None,
     query: str,
@@ -78,28 +85,41 @@ def find(
     kind: str | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
-) -> "list[Hit]":
+) -> Found:
     """Search a knowledge file: through its compiled store, or in memory where no cache can be written
     (or where the cache entry turns out damaged: it is compiled anew).
 
     ``industry`` may be an id, a name or an alias (UsageError if it is none of these).
     """
     from srfacts.model import resolve_industry
-    from srfacts.search import search, search_store
+    from srfacts.search.engine import search
 
+    filters: dict[str, Any] = {"types": types, "year": year, "kind": kind, "limit": limit}
     store = open_store(path, progress)
     if store is not None:
         try:
             wanted = resolve_industry(store.industries(), industry) if industry else None
-            return search_store(store, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
+            return _found(store, query, search(store, query, industry=wanted, **filters))
         except ValueError:  # a damaged entry (resolve_industry raises UsageError, not this)
             kb = _compiled(_resolved(path), progress)
         finally:
             store.close()
     else:
         kb = load(path, progress=progress)
+    from srfacts.search.engine import memory_index
+
+    index = memory_index(kb)
     wanted = resolve_industry(kb.industries(), industry) if industry else None
-    return search(kb, query, types=types, industry=wanted, year=year, kind=kind, limit=limit)
+    return _found(index, query, search(index, query, industry=wanted, **filters))
+
+
+def _found(index: "Index", query: str, hits: "list[Hit]") -> Found:
+    """The hits, with did-you-mean read from the same index when there are none."""
+    if hits:
+        return Found(hits, [])
+    from srfacts.search.suggest import suggestions
+
+    return Found(hits, suggestions(index, query))
 
 
 def _signature(path: Path) -> list[int] | None:
@@ -153,7 +173,15 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
         return rebuilt[0]._section(record_type)
 
     try:
-        kb = KnowledgeBase(where, int(store.meta["schema_version"]), record_lines=store.record_lines(), loader=section)
+        synonyms, glossary = store.extras()
+        kb = KnowledgeBase(
+            where,
+            int(store.meta["schema_version"]),
+            record_lines=store.record_lines(),
+            loader=section,
+            synonyms=synonyms,
+            glossary=glossary,
+        )
     except (KeyError, ValueError):
         store.close()
         return None
@@ -174,15 +202,8 @@ def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
     if not kb.cache_key or not cache.writable():
         return False
     from srfacts import store
+    from srfacts.search.build import build_index  # imports the pinyin and Traditional-script libraries
 
     count = len(kb.all_records())
     report = progress("compiling the knowledge file", count * 2) if progress else None
-    index = search_index(kb, report)
-    return store.write(kb.cache_key, kb, index, report)
-
-
-def search_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> "SearchIndex":
-    """A search index built for ``kb`` (imports the pinyin and Traditional-script libraries)."""
-    from srfacts.index import build_index
-
-    return build_index(kb, report)
+    return store.write(kb.cache_key, kb, build_index(kb, report), report)

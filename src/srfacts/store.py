@@ -1,39 +1,43 @@
 """The compiled form of one knowledge file: one cache file of its records and search index.
 
-Listings read the records of one type; a search reads only the texts of the fields it tries
-and the records that can match. The file is a row of sections followed by a header that says
-where each section is:
+Listings read the records of one type; a search reads the postings of its tokens and then only
+its best candidates. The file is a row of sections followed by a header that says where each
+section is:
 
     MAGIC  sections ...  header  trailer (header offset, header length, header CRC, MAGIC)
 
 - ``records`` and ``entries``: each record (its fields as a list) and each record's search
-  index entry, one after another; ``index`` holds the place of each (offset,
-  length and CRC-32 of both, six 32-bit numbers per record, in file order).
-- one text section per searched field, best field first: every record's normalised texts and
-  pinyin in that field, a row per record written ``\\0<position>\\n<text>\\n`` (one line per
-  text), so a substring search of one string finds the records that hold a word.
-- ``values``: metric values written plainly -> positions; ``lines``: id -> line in the file.
+  index entry (normalised field texts), one after another; ``index`` holds the place of each
+  (offset, length and CRC-32 of both, six 32-bit numbers per record, in file order).
+- postings, one block per token (record positions as 32-bit numbers, then BM25F weights as
+  16-bit ones), and ``vocabulary``: token -> offset, number of records, CRC-32 of its block.
+- ``stems``, ``spelled`` (pinyin and initials keys -> Chinese tokens), ``char_pinyin``,
+  ``facets`` (type, years, industries, kind of each record), ``names`` (for did-you-mean),
+  ``search`` (question words, the reference year), ``lines`` (id -> line), ``extras``
+  (synonyms, glossary).
 
-Structured parts are written with ``marshal``, the format of Python's own bytecode cache:
-reading it only rebuilds values and runs no code (unlike pickle), and nothing read is ever
-called. Every section is checked against its CRC-32 before it is used, and a file that is not
-ours, is of another version or key, or is damaged anywhere is refused (``Store.open`` returns
-None, or reading raises ValueError) and compiled anew. Reading needs no module that Python
-does not load at start-up.
+``Store`` implements the search engine's ``Index`` interface. Structured parts are written with
+``marshal``, the format of Python's own bytecode cache: reading it only rebuilds values and runs
+no code (unlike pickle), and nothing read is ever called. Every section and postings block is
+checked against its CRC-32 before it is used, and a file that is not ours, is of another
+version or key, or is damaged anywhere is refused (``Store.open`` returns None, or reading
+raises ValueError) and compiled anew.
 """
 
 import marshal
 import os
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from srfacts import cache
+from srfacts.search.entries import Entry, Facets, QuestionWords, entry_from_row, entry_to_row
 
 if TYPE_CHECKING:
-    from srfacts.index import SearchIndex
-    from srfacts.model import Industry, KnowledgeBase, Record
+    from srfacts.search.build import IndexData
+    from srfacts.model import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
 
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
@@ -41,7 +45,7 @@ SUFFIX = "pack"
 _SLOT = 24  # bytes per record in the index: offset, length, CRC of the record and of its entry
 
 
-def write(key: str, kb: "KnowledgeBase", index: "SearchIndex", progress: Callable[[int], None] | None = None) -> bool:
+def write(key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None = None) -> bool:
     """Compile ``kb`` and its index into the cache entry of ``key``; False when it cannot be written."""
 
     def fill(path: Path) -> None:
@@ -71,31 +75,41 @@ class _Writer:
         self.sections[name] = list(self.put(data))
 
     def write_all(
-        self, key: str, kb: "KnowledgeBase", index: "SearchIndex", progress: Callable[[int], None] | None
+        self, key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None
     ) -> None:
-        from srfacts.index import field_texts
-        from srfacts.search import entry_to_row
-
         records = kb.all_records()
         places = []
         for done, record in enumerate(records, 1):
             places.append(self.put(marshal.dumps(cache.encode_record(record))))
             if progress and done % 1000 == 0:
                 progress(1000)
-        entries = [self.put(marshal.dumps(entry_to_row(index.entry(pos)))) for pos in range(len(records))]
+        entries = [self.put(marshal.dumps(entry_to_row(entry))) for entry in index.entries]
         self.section("index", b"".join(_slot(*r, *e) for r, e in zip(places, entries, strict=True)))
-        fields = []
-        for name, rows in field_texts(index):
-            text = "".join(f"\0{pos}\n{hay.replace(chr(0), chr(0xFFFD))}\n" for pos, hay in rows)
-            self.section(f"field:{name}", text.encode("utf-8"))
-            fields.append(name)
-        values: dict[str, list[int]] = {}
-        for pos, record in enumerate(records):
-            value = getattr(record, "value", None)
-            if value is not None:
-                values.setdefault(format(value, "f"), []).append(pos)
-        self.section("values", marshal.dumps(values))
+        vocabulary: dict[str, list[int]] = {}
+        for token, (positions, weights) in index.postings.items():
+            offset, length, crc = self.put(positions.tobytes() + weights.tobytes())
+            vocabulary[token] = [offset, len(positions), crc]
+        self.section("vocabulary", marshal.dumps(vocabulary))
+        self.section("stems", marshal.dumps(index.stems))
+        self.section("spelled", marshal.dumps(index.spelled))
+        self.section("char_pinyin", marshal.dumps(index.char_pinyin))
+        self.section("facets", marshal.dumps([list(f) for f in index.facets]))
+        self.section("names", marshal.dumps([list(n) for n in index.names]))
+        words = index.question_words
+        self.section(
+            "search",
+            marshal.dumps(
+                {
+                    "words": sorted(words.words),
+                    "particles": sorted(words.particles),
+                    "hints": {k: list(v) for k, v in words.hints.items()},
+                    "relative": words.relative,
+                    "reference_year": index.reference_year,
+                }
+            ),
+        )
         self.section("lines", marshal.dumps(dict(kb.record_lines)))
+        self.section("extras", marshal.dumps(cache.encode_extras(kb.synonyms, kb.glossary)))
         types: dict[str, list[int]] = {}
         for pos, record in enumerate(records):
             types.setdefault(record.TYPE, [pos, pos])[1] = pos + 1
@@ -105,7 +119,6 @@ class _Writer:
             "schema_version": kb.schema_version,
             "count": len(records),
             "t2s": ["".join(index.t2s), "".join(index.t2s.values())],
-            "fields": fields,
             "types": types,
             "sections": self.sections,
         }
@@ -149,12 +162,12 @@ class Store:
         if not (isinstance(keys, str) and isinstance(values, str) and len(keys) == len(values)):
             raise ValueError("t2s table")
         self.fold = _Fold(keys, values)
-        self.field_names: list[str] = [str(name) for name in meta["fields"]]
         self.types: dict[str, list[int]] = meta["types"]
         self._sections: dict[str, list[int]] = meta["sections"]
-        self._texts: dict[str, str] = {}
+        self._loaded: dict[str, Any] = {}
+        self._words: QuestionWords | None = None
+        self._syllables: frozenset[str] | None = None
         self._index: bytes | None = None
-        self._values: dict[str, list[int]] | None = None
 
     @classmethod
     def open(cls, key: str) -> "Store | None":
@@ -191,6 +204,13 @@ class Store:
         except (KeyError, TypeError, ValueError, AttributeError, EOFError) as error:
             raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
+    def extras(self) -> "tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]":
+        """The synonym groups and the glossary (ValueError if the stored data does not decode)."""
+        try:
+            return cache.decode_extras(_load(self._section("extras")))
+        except (OSError, KeyError, TypeError, ValueError, EOFError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+
     def section(self, record_type: str) -> "tuple[Record, ...]":
         """Every record of one type, in file order (ValueError if the stored data does not decode)."""
         first, end = self.types.get(record_type, (0, 0))
@@ -219,45 +239,107 @@ class Store:
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
             raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
-    def _text(self, name: str) -> str:
-        """The rows of one field, read on first use."""
-        text = self._texts.get(name)
-        if text is None:
+    def _data(self, name: str, kind: type) -> Any:
+        """A marshal section, read once, of the expected type (ValueError if it does not decode)."""
+        found = self._loaded.get(name)
+        if found is None:
             try:
-                text = self._texts[name] = self._section(f"field:{name}").decode("utf-8")
-            except (OSError, KeyError, ValueError) as error:
-                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
-        return text
-
-    def contains(self, text: str) -> bool:
-        """Whether some record's searchable text contains ``text``."""
-        if not text or "\0" in text:
-            return False
-        return any(next(_rows_with(self._text(name), text), None) is not None for name in self.field_names)
-
-    def positions(self, needles: list[str], field: str | None = None, *, exact: bool = False) -> set[int]:
-        """Records whose searchable texts (in ``field``, else all) contain any needle.
-
-        ``exact``: only texts that hold a needle as a whole line (a whole name, alias or spelling).
-        """
-        found: set[int] = set()
-        for name in [field] if field else self.field_names:
-            text = self._text(name)
-            for needle in needles:
-                if needle and "\0" not in needle:
-                    found.update(_rows_with(text, f"\n{needle}\n" if exact else needle))
-        return found
-
-    def valued(self, number_text: str) -> set[int]:
-        """Records whose value, written plainly, equals ``number_text``."""
-        if self._values is None:
-            try:
-                self._values = _load(self._section("values"))
-                if not isinstance(self._values, dict):
-                    raise TypeError("values")
+                found = _load(self._section(name))
             except (OSError, KeyError, TypeError, ValueError, EOFError) as error:
                 raise ValueError(f"the compiled cache does not decode: {error!r}") from None
-        return set(self._values.get(number_text, ()))
+            if not isinstance(found, kind):
+                raise ValueError(f"the compiled cache does not decode: {name} is a {type(found).__name__}")
+            self._loaded[name] = found
+        return found
+
+    # The search engine's ``Index`` interface (srfacts.search.entries.Index).
+
+    @property
+    def question_words(self) -> "QuestionWords":
+        if self._words is None:
+            meta = self._data("search", dict)
+            try:
+                self._words = QuestionWords(
+                    frozenset(meta["words"]),
+                    frozenset(meta["particles"]),
+                    {str(k): tuple(v) for k, v in meta["hints"].items()},
+                    {str(k): int(v) for k, v in meta["relative"].items()},
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+        return self._words
+
+    @property
+    def synonyms(self) -> "tuple[SynonymGroup, ...]":
+        return self.extras()[0]
+
+    @property
+    def reference_year(self) -> int | None:
+        year = self._data("search", dict).get("reference_year")
+        return year if isinstance(year, int) else None
+
+    def df(self, token: str) -> int:
+        found = self._data("vocabulary", dict).get(token)
+        return int(found[1]) if found else 0
+
+    def postings(self, token: str) -> "tuple[array[int], array[int]]":
+        """The records holding ``token`` and its weight in each (ValueError if they do not decode)."""
+        found = self._data("vocabulary", dict).get(token)
+        positions, weights = array("I"), array("H")
+        if not found:
+            return positions, weights
+        try:
+            offset, count, crc = found
+            data = _read(self.file, offset, count * 6, crc)
+            positions.frombytes(data[: count * 4])
+            weights.frombytes(data[count * 4 :])
+        except (OSError, TypeError, ValueError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+        if positions and max(positions) >= self.count:
+            raise ValueError("the compiled cache does not decode: a posting beyond the records")
+        return positions, weights
+
+    def stem(self, word: str) -> str | None:
+        found = self._data("stems", dict).get(word)
+        return found if isinstance(found, str) else None
+
+    def spelled(self, key: str) -> list[str]:
+        found = self._data("spelled", dict).get(key)
+        return found if isinstance(found, list) else []
+
+    def char_pinyin(self, char: str) -> str | None:
+        table = self._data("char_pinyin", list)
+        at = ord(char) - 0x4E00
+        found = table[at] if 0 <= at < len(table) else None
+        return found if isinstance(found, str) and found else None
+
+    def syllables(self) -> frozenset[str]:
+        if self._syllables is None:
+            self._syllables = frozenset(s for s in self._data("char_pinyin", list) if isinstance(s, str) and s)
+        return self._syllables
+
+    def words_near(self, length: int, spread: int) -> list[str]:
+        return [w for w in self._data("stems", dict) if abs(len(w) - length) <= spread]
+
+    def facets(self, pos: int) -> "Facets":
+        try:
+            kind, years, industries, record_kind = self._data("facets", list)[pos]
+            return Facets(str(kind), tuple(int(y) for y in years), tuple(str(i) for i in industries), record_kind)
+        except (IndexError, TypeError, ValueError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+
+    def entry(self, pos: int) -> "Entry":
+        row = self.record_and_entry(pos)[1]
+        try:
+            return entry_from_row(row)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+
+    def suggestion_keys(self) -> list[tuple[str, str, str]]:
+        try:
+            return [(str(a), str(b), str(c)) for a, b, c in self._data("names", list)]
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
     def close(self) -> None:
         """Close the file."""
@@ -287,19 +369,3 @@ def _type_at(types: dict[str, list[int]], pos: int) -> str:
         if first <= pos < end:
             return name
     raise ValueError(f"no record at {pos}")
-
-
-def _rows_with(text: str, needle: str) -> Iterator[int]:
-    """The position of each row of a field's ``text`` that contains ``needle`` (once per row)."""
-    at = text.find(needle)
-    while at >= 0:
-        row = text.rfind("\0", 0, at + 1)
-        number_end = text.find("\n", row)
-        if at > number_end or (at == number_end and needle.startswith("\n")):
-            yield int(text[row + 1 : number_end])
-            at = text.find("\0", at + len(needle) - 1)  # the next row
-        else:  # inside the row's position number: not a match
-            at = number_end
-        if at < 0:
-            return
-        at = text.find(needle, at)

@@ -1,0 +1,96 @@
+"""How ``ask`` shows its answer: the figure as stated, period, scope and rank, the verbatim quote
+and its source, then the other likely records (or, when no answer is clearly ahead, the
+candidates as such). Plain text; every value passes through ``neutralise``."""
+
+from typing import Any
+
+from srfacts.answer import Answer
+from srfacts.render import figure, neutralise, to_json
+
+LABELS = {
+    "zh": {
+        "period": "时间",
+        "scope": "范围",
+        "rank": "排名",
+        "status": "状态",
+        "target": "目标",
+        "source": "来源",
+        "others": "其他可能的记录",
+        "unclear": "没有一条记录明显最符合，候选如下",
+        "more": "详情",
+    },
+    "en": {
+        "period": "period",
+        "scope": "scope",
+        "rank": "rank",
+        "status": "status",
+        "target": "target",
+        "source": "source",
+        "others": "Other likely records",
+        "unclear": "No record is clearly the best answer; the candidates",
+        "more": "more",
+    },
+}
+
+
+def answer_text(found: Answer, lang: str = "zh") -> str:
+    """The answer as lines of text."""
+    words = LABELS["en" if lang == "en" else "zh"]
+    english = lang == "en"
+    best = found.best.to_dict()
+    lines: list[str] = []
+    if not found.clear:
+        lines.append(f"{words['unclear']}:")
+        lines.append("")
+    lines.append(_headline(best, english))
+    facts = _facts(best, words, english)
+    if facts:
+        lines.append("  " + " · ".join(facts))
+    if best.get("quote"):
+        lines.append(f"  “{best['quote']}”")
+    if found.source is not None:
+        lines.append(f"  {words['source']}: {_citation(found.source.to_dict(), english)}")
+    lines.append(f"  {words['more']}: srfacts show {best['id']}")
+    if found.others:
+        lines.append("")
+        lines.append(f"{words['others']}:")
+        for hit in found.others:
+            row = hit.to_dict()
+            lines.append(f"  {row['id']}  {_headline(row, english)}")
+    return "\n".join(neutralise(line) for line in lines) + "\n"
+
+
+def answer_json(found: Answer) -> str:
+    """The answer as one JSON object."""
+    return to_json(found.to_dict())
+
+
+def _headline(row: dict[str, Any], english: bool) -> str:
+    label = str(row.get("name_en" if english else "name") or row.get("text_en" if english else "text") or "")
+    label = label or str(row.get("title_en" if english else "title") or row.get("id"))
+    if row.get("type") == "metric":
+        return f"{label}: {figure(row, 'en' if english else 'zh')}"
+    return label
+
+
+def _facts(row: dict[str, Any], words: dict[str, str], english: bool) -> list[str]:
+    out: list[str] = []
+    if row.get("period"):
+        out.append(f"{words['period']} {row['period']}")
+    scope = row.get("scope_en" if english else "scope")
+    if scope:
+        out.append(f"{words['scope']} {scope}")
+    rank = row.get("rank")
+    if rank:
+        where = rank.get("scope_en" if english else "scope")
+        out.append(f"{words['rank']} {where} #{rank['position']}" if english else f"{words['rank']} {where}第{rank['position']}")
+    if row.get("status") == "target":
+        out.append(words["target"])
+    return out
+
+
+def _citation(source: dict[str, Any], english: bool) -> str:
+    authors = source.get("authors_en" if english else "authors") or source.get("authors") or []
+    title = source.get("title_en" if english else "title") or source.get("title")
+    joiner = ", " if english else "、"
+    return f"{joiner.join(authors)}. {title} ({source.get('published')})"

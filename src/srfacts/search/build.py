@@ -1,0 +1,267 @@
+"""Build the search index of a knowledge base: the only module that imports pypinyin and opencc.
+
+What a query needs is computed here, once, and kept as plain data (``IndexData``) that the
+compiled store writes out:
+
+- postings: for each token, the records that hold it and their BM25F term weight (field weights
+  and per-field length normalisation folded in, saturated with k1; stored as 1/10000ths);
+- the stems of every English word met, so a query rarely needs the stemmer;
+- pinyin: each Chinese bigram of the data under its spelling (``p guang fu``) and initials
+  (``i g f``), and the pinyin of every CJK character, so a query in pinyin or with a homophone
+  typo finds the bigrams it means without pypinyin;
+- the Traditional -> Simplified table, question words, synonyms, names for did-you-mean.
+"""
+
+import re
+from array import array
+from collections.abc import Callable, Iterable
+from importlib import resources
+from typing import NamedTuple
+
+from srfacts.model import KnowledgeBase, Record, SynonymGroup
+from srfacts.search.entries import (
+    FIELD_WEIGHTS,
+    NAME_FIELDS,
+    Entry,
+    Facets,
+    QuestionWords,
+    build_entry,
+    record_facets,
+)
+from srfacts.search.text import Stemmer, has_cjk, is_cjk, normalise, plain_number, tokens
+
+K1 = 1.2
+B = 0.75
+SCALE = 10000  # term weights are stored as whole numbers of 1/SCALE
+FIRST_CJK, LAST_CJK = 0x4E00, 0xA000
+_SPELLED_FIELDS = frozenset({"name", "aliases", "title", "text"})
+
+
+class IndexData(NamedTuple):
+    """Everything a query needs, as plain data."""
+
+    entries: list[Entry]
+    facets: list[Facets]
+    postings: dict[str, tuple[array, array]]  # token -> (positions 'I', weights 'H')
+    stems: dict[str, str]
+    spelled: dict[str, list[str]]
+    char_pinyin: list[str]  # pinyin of U+4E00 + i ("" when none)
+    t2s: dict[str, str]
+    names: list[tuple[str, str, str]]  # (name as written, normalised, pinyin)
+    question_words: QuestionWords
+    synonyms: list[SynonymGroup]
+    reference_year: int | None
+
+
+def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> IndexData:
+    """Compute everything a query needs (imports opencc and pypinyin); ``report`` hears of each 1000 records."""
+    t2s = traditional_table()
+    fold = {ord(k): v for k, v in t2s.items()}
+    records = kb.all_records()
+    entries = [build_entry(r, fold) for r in records]
+    stemmer = Stemmer()
+    builder = _Postings(entries, stemmer)
+    for pos, (record, entry) in enumerate(zip(records, entries, strict=True)):
+        builder.add(pos, record, entry)
+        if report and (pos + 1) % 1000 == 0:
+            report(1000)
+    char_pinyin = _char_pinyin()
+    spelled = _spelled(builder.postings, entries, char_pinyin)
+    return IndexData(
+        entries,
+        [record_facets(r) for r in records],
+        builder.finish(),
+        dict(stemmer.known()),
+        spelled,
+        char_pinyin,
+        t2s,
+        _names(records, entries, char_pinyin),
+        question_words(),
+        [SynonymGroup(tuple(g.terms), float(g.weight)) for g in getattr(kb, "synonyms", ())],
+        _reference_year(kb),
+    )
+
+
+def index_tokens(text: str, stem: Callable[[str], str]) -> list[str]:
+    """The tokens of normalised text, English words stemmed."""
+    return [stem(t.text) if t.text.isalpha() and t.text.isascii() else t.text for t in tokens(text)]
+
+
+class _Postings:
+    """Accumulates each token's records and BM25F weights."""
+
+    def __init__(self, entries: list[Entry], stemmer: Stemmer) -> None:
+        lengths: dict[str, list[int]] = {}
+        for entry in entries:
+            for field in entry.fields:
+                lengths.setdefault(field.name, []).append(len(field.norm))
+        self.average = {name: max(1.0, sum(v) / len(v)) for name, v in lengths.items()}
+        self.postings: dict[str, tuple[array, array]] = {}
+        self.stem = stemmer
+        self._cache: dict[str, list[str]] = {}
+
+    def _tokens(self, text: str) -> list[str]:
+        found = self._cache.get(text)
+        if found is None:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            found = self._cache[text] = index_tokens(text, self.stem)
+        return found
+
+    def add(self, pos: int, record: Record, entry: Entry) -> None:
+        weights: dict[str, float] = {}
+        for field in entry.fields:
+            norm = 1 - B + B * len(field.norm) / self.average[field.name]
+            share = FIELD_WEIGHTS[field.name] / norm
+            for token in self._tokens(field.norm):
+                weights[token] = weights.get(token, 0.0) + share
+        for token in value_tokens(record):
+            weights[token] = weights.get(token, 0.0) + FIELD_WEIGHTS["value"]
+        for token, tf in weights.items():
+            held = self.postings.get(token)
+            if held is None:
+                held = self.postings[token] = (array("I"), array("H"))
+            held[0].append(pos)
+            held[1].append(min(65535, round(SCALE * tf * (K1 + 1) / (K1 + tf))))
+
+    def finish(self) -> dict[str, tuple[array, array]]:
+        return self.postings
+
+
+def value_tokens(record: Record) -> list[str]:
+    """A metric's value as tokens: ``=2248``, and with each prefix of its unit (``=5028.1亿``)."""
+    value = getattr(record, "value", None)
+    if value is None:
+        return []
+    number = plain_number(format(value, "f"))
+    unit = normalise(str(getattr(record, "unit", "") or ""))
+    return [f"={number}"] + [f"={number}{unit[:size]}" for size in range(1, len(unit) + 1)]
+
+
+def traditional_table() -> dict[str, str]:
+    """Traditional -> Simplified for every CJK Unified Ideograph opencc changes (one call)."""
+    from opencc import OpenCC
+
+    chars = [chr(code) for code in range(FIRST_CJK, LAST_CJK)]
+    converted = OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        raise RuntimeError("opencc t2s changed the number of characters")
+    table = {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
+    for t, s in table.items():
+        while s in table and table[s] != s:
+            s = table[s]
+        table[t] = s
+    return table
+
+
+def _char_pinyin() -> list[str]:
+    """The first pinyin reading of every CJK Unified Ideograph, without tones (lv for 绿)."""
+    from pypinyin import lazy_pinyin
+
+    chars = [chr(code) for code in range(FIRST_CJK, LAST_CJK)]
+    spelled = lazy_pinyin(chars)
+    return [s if s.isascii() and s.isalpha() else "" for s in spelled]
+
+
+def _spell(text: str, char_pinyin: list[str]) -> list[str]:
+    return [char_pinyin[ord(c) - FIRST_CJK] if FIRST_CJK <= ord(c) < LAST_CJK else "" for c in text]
+
+
+_CONTEXT: dict[str, list[str]] = {}
+
+
+def _in_context(run: str) -> list[str]:
+    """Pinyin of a run of Chinese characters read as words (长城 -> chang cheng), once per run."""
+    found = _CONTEXT.get(run)
+    if found is None:
+        from pypinyin import lazy_pinyin
+
+        found = [s if s.isascii() and s.isalpha() else "" for s in lazy_pinyin(run)]
+        _CONTEXT[run] = found = found if len(found) == len(run) else [""] * len(run)
+    return found
+
+
+def spelling_keys(syllables: Iterable[str]) -> tuple[str, str]:
+    """The pinyin key (``p guang fu``) and initials key (``i g f``) of syllables."""
+    spelled = list(syllables)
+    return "p " + " ".join(spelled), "i " + " ".join(s[0] for s in spelled)
+
+
+def _spelled(
+    postings: dict[str, tuple[array, array]], entries: list[Entry], char_pinyin: list[str]
+) -> dict[str, list[str]]:
+    """Each Chinese token of the data under its pinyin and initials keys."""
+    readings: dict[str, set[tuple[str, ...]]] = {}
+    for token in postings:
+        if is_cjk(token[0]):
+            spelled = _spell(token, char_pinyin)
+            if all(spelled):
+                readings.setdefault(token, set()).add(tuple(spelled))
+    seen: set[str] = set()
+    for entry in entries:
+        for field in entry.fields:
+            if field.name not in _SPELLED_FIELDS or not has_cjk(field.norm):
+                continue
+            for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}", field.norm):
+                if run in seen:
+                    continue
+                seen.add(run)
+                spelled = _in_context(run)
+                for at in range(len(run) - 1):
+                    if spelled[at] and spelled[at + 1]:
+                        readings.setdefault(run[at : at + 2], set()).add((spelled[at], spelled[at + 1]))
+    _CONTEXT.clear()
+    keyed: dict[str, set[str]] = {}
+    for token, options in readings.items():
+        for syllables in options:
+            for key in spelling_keys(syllables):
+                keyed.setdefault(key, set()).add(token)
+    return {key: sorted(tokens) for key, tokens in keyed.items()}
+
+
+def _names(records: tuple[Record, ...], entries: list[Entry], char_pinyin: list[str]) -> list[tuple[str, str, str]]:
+    """Names and aliases a user might mean (not claims or sources), for did-you-mean."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for record, entry in zip(records, entries, strict=True):
+        if record.TYPE in ("claim", "source"):
+            continue
+        for field in entry.fields:
+            if field.name not in NAME_FIELDS:
+                continue
+            for word in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}", field.norm):
+                if word not in out:
+                    spelled = "".join(_spell(word, char_pinyin)) if is_cjk(word[0]) else ""
+                    out[word] = (word, word, spelled)
+    return list(out.values())
+
+
+def question_words() -> QuestionWords:
+    """The question words and particles of the package's word list (``question_words.txt``)."""
+    text = resources.files("srfacts.search").joinpath("question_words.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    particles: set[str] = set()
+    hints: dict[str, tuple[str, ...]] = {}
+    relative: dict[str, int] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        head, _, rest = line.partition("=>")
+        head = normalise(head.strip())
+        if head.startswith("year "):
+            word, offset = head[5:].rsplit(" ", 1)
+            relative[normalise(word.strip())] = int(offset)
+            continue
+        if head.startswith("particle "):
+            particles.update(head[9:].split())
+            continue
+        words.add(head)
+        if rest.strip():
+            hints[head] = tuple(normalise(t) for t in rest.split())
+    return QuestionWords(frozenset(words), frozenset(particles), hints, relative)
+
+
+def _reference_year(kb: KnowledgeBase) -> int | None:
+    """The year relative years are read against: the latest publication year of the sources."""
+    years = [int(y) for s in kb.sources() for y in re.findall(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", s.published)]
+    return max(years) if years else None

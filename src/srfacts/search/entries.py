@@ -1,0 +1,171 @@
+"""Index entries: what the index holds of each record, and the interface every index offers.
+
+A record's *entry* is the normalised text of each searched field (with the offsets that map it
+back to the record's own text); its *facets* are what filters and boosts read (type, years,
+industries, kind). ``Index`` is what the query reader and the engine need of an index: the
+in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
+
+from srfacts.model import Record, SynonymGroup, is_decimal, record_years
+from srfacts.search.text import normalise_with_offsets
+
+# BM25F field weights: names and aliases above texts, texts above English, quotes and notes lowest.
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 3.0,
+    "aliases": 3.0,
+    "value": 3.0,
+    "title": 2.5,
+    "text": 2.0,
+    "name_en": 2.0,
+    "aliases_en": 2.0,
+    "title_en": 1.6,
+    "text_en": 1.5,
+    "id": 1.0,
+    "scope": 1.0,
+    "authors": 1.0,
+    "authors_en": 1.0,
+    "scope_en": 0.8,
+    "period": 0.8,
+    "kind": 0.6,
+    "tier": 0.6,
+    "quote": 0.6,
+    "note": 0.3,
+}
+NAME_FIELDS = frozenset({"name", "aliases", "title", "name_en", "aliases_en", "title_en"})
+ENGLISH_FIELDS = frozenset({"name_en", "aliases_en", "title_en", "text_en", "scope_en", "authors_en"})
+
+
+class Field(NamedTuple):
+    """One searchable text of a record (``item``: position in a tuple field such as aliases)."""
+
+    name: str
+    item: int
+    norm: str
+    offsets: list[int] | None  # normalised position -> original position, when they differ
+
+
+class Entry(NamedTuple):
+    """The searched fields of one record, normalised."""
+
+    id: str
+    fields: list[Field]
+
+
+class Facets(NamedTuple):
+    """What filters and boosts read of a record."""
+
+    type: str
+    years: tuple[int, ...]
+    industries: tuple[str, ...]
+    kind: str | None
+
+
+class QuestionWords(NamedTuple):
+    """Words and particles that ask rather than say (kept in the query, ignored for ranking).
+
+    ``particles`` are single characters dropped only where they join no indexed word (有 in
+    有多少 but not in 有色); ``hints`` add terms at a low weight (一共 -> 总数); ``relative``
+    reads 去年 as the publication year minus one.
+    """
+
+    words: frozenset[str]
+    particles: frozenset[str]
+    hints: dict[str, tuple[str, ...]]
+    relative: dict[str, int]
+
+
+class Index(Protocol):
+    """What searching needs of an index."""
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def fold(self) -> Mapping[int, int]: ...
+
+    @property
+    def question_words(self) -> QuestionWords: ...
+
+    @property
+    def synonyms(self) -> Sequence[SynonymGroup]: ...
+
+    @property
+    def reference_year(self) -> int | None: ...
+
+    def df(self, token: str) -> int: ...
+
+    def postings(self, token: str) -> tuple[Sequence[int], Sequence[int]]: ...
+
+    def stem(self, word: str) -> str | None: ...
+
+    def spelled(self, key: str) -> Sequence[str]: ...
+
+    def char_pinyin(self, char: str) -> str | None: ...
+
+    def syllables(self) -> frozenset[str]: ...
+
+    def words_near(self, length: int, spread: int) -> Sequence[str]: ...
+
+    def facets(self, pos: int) -> Facets: ...
+
+    def entry(self, pos: int) -> Entry: ...
+
+    def record(self, pos: int) -> Record: ...
+
+    def suggestion_keys(self) -> Sequence[tuple[str, str, str]]: ...
+
+
+def field_texts(record: Record, name: str) -> list[str]:
+    """The texts of one field of a record (several for aliases and authors)."""
+    value = getattr(record, name, None)
+    if isinstance(value, str):
+        return [value] if value else []
+    if value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, tuple):
+        return [str(v) for v in value if v]
+    if is_decimal(value):
+        return [format(value, "f")]
+    return [str(value)] if str(value) else []
+
+
+def build_entry(record: Record, fold: Mapping[int, int] | Mapping[int, str] | None) -> Entry:
+    """Normalised texts of every searched field of a record."""
+    fields: list[Field] = []
+    for name in FIELD_WEIGHTS:
+        if name == "value":
+            continue  # values are matched as numbers (see the builder), not as text
+        for item, original in enumerate(field_texts(record, name)):
+            norm, offsets = normalise_with_offsets(original, fold)
+            fields.append(Field(name, item, norm, offsets))
+    return Entry(record.id, fields)
+
+
+def record_facets(record: Record) -> Facets:
+    """The facets of a record (``kind`` is a claim's or entity's kind, or an industry's tier)."""
+    kind = getattr(record, "kind", None) or getattr(record, "tier", None)
+    return Facets(record.TYPE, record_years(record), tuple(getattr(record, "industries", ())), kind)
+
+
+def entry_to_row(entry: Entry) -> list[Any]:
+    """An entry as plain data (lists, text and numbers)."""
+    return [entry.id, [list(f) for f in entry.fields]]
+
+
+def entry_from_row(row: Any) -> Entry:
+    """An entry from its plain data (TypeError, ValueError ... if it is not one)."""
+    ident, fields = row
+    out = [Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields]
+    for field in out:
+        if field.name not in FIELD_WEIGHTS or (field.offsets is not None and len(field.offsets) != len(field.norm) + 1):
+            raise ValueError("not an index entry")
+    return Entry(str(ident), out)
+
+
+def original_text(record: Record, field: Field) -> str:
+    """The record's own text of an indexed field."""
+    texts = field_texts(record, field.name)
+    return texts[field.item] if field.item < len(texts) else field.norm

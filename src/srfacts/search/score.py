@@ -1,0 +1,236 @@
+"""Scoring: BM25F over the index's postings, coverage, then proximity, phrase and exactness.
+
+Ranking follows Meilisearch's rules as a guide, in one score:
+
+1. words: BM25F (k1 1.2, b 0.75, field weights folded into the postings) over every group of the
+   query (OR semantics), times a coverage factor: the share of the query's meaning (each group
+   weighed by its rarity) a record matches, squared, so a record matching every term ranks first;
+2. typo, pinyin, homophone and synonym forms count at their lower weights;
+3. proximity and phrase: query words adjacent and in order in one field;
+4. attribute: field weights (names and aliases first, quotes and notes last);
+5. exactness: a field equal to the whole query (a name typed in full);
+6. a year in the query lifts the records of that period (and hides none).
+
+Only the best candidates by the first score are read in full for 3-5 and for ``matched``.
+"""
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from srfacts.model import Record
+from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, Index, original_text
+from srfacts.search.query import Query, stem_word
+from srfacts.search.text import tokens
+
+SCALE = 10000.0  # postings hold term weights in 1/SCALE
+COVERAGE_FLOOR = 0.05
+YEAR_BOOST = 1.3
+PHRASE_BOOST = 0.35  # per phrase of the query found whole in a field, times the field's weight share
+PROXIMITY_BOOST = 0.15  # per pair of consecutive phrases near each other, in order, in one field
+EXACT_NAME = 2.0  # a name or alias equal to the whole query
+EXACT_OTHER = 1.3
+RERANK = 40  # candidates read in full at least
+STRONG = 1.3 * SCALE  # a term weight that covers its query term fully (a name or a text); a quote covers about half
+NAME_PART = 0.6  # a name or alias the query holds whole, times the share of the query it makes
+
+
+class Match(NamedTuple):
+    """Where a query term matched: the field, the span in its text, that text, how, and the term.
+
+    ``how`` is ``text``, ``exact`` (the whole field), ``synonym``, ``pinyin``, ``initials``,
+    ``homophone``, ``typo``, ``hint``, ``year`` or ``value`` (a number equal to a metric's value).
+    """
+
+    field: str
+    start: int
+    end: int
+    text: str
+    how: str = "text"
+    term: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match as a JSON-ready mapping."""
+        return {
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "how": self.how,
+            "term": self.term,
+        }
+
+
+class Hit(NamedTuple):
+    """A record that matched, its score and what matched."""
+
+    record: Record
+    score: float
+    matches: tuple[Match, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record plus ``score`` and ``matched``."""
+        out = self.record.to_dict()
+        out["score"] = self.score
+        out["matched"] = [m.to_dict() for m in self.matches]
+        return out
+
+
+def idf(count: int, df: int) -> float:
+    """BM25's inverse document frequency (never negative)."""
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def first_pass(index: Index, query: Query, wanted: Callable[[int], bool]) -> dict[int, float]:
+    """Each candidate record's BM25F score times its coverage, and the year boost."""
+    count = index.count
+    scores: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    total = 0.0
+    for group in query.groups:
+        best: dict[int, float] = {}
+        share: dict[int, float] = {}
+        mass = 0.0
+        for alternative in group.alternatives:
+            weights = {token: idf(count, index.df(token)) for token in alternative.tokens}
+            whole = sum(weights.values()) or 1.0
+            mass = max(mass, max(weights.values()) * alternative.weight)
+            found: dict[int, float] = {}
+            held: dict[int, float] = {}
+            for token, rarity in weights.items():
+                positions, tfs = index.postings(token)
+                for pos, tf in zip(positions, tfs, strict=True):
+                    found[pos] = found.get(pos, 0.0) + rarity * tf
+                    held[pos] = held.get(pos, 0.0) + rarity * (tf / STRONG if tf < STRONG else 1.0)
+            for pos, value in found.items():
+                value *= alternative.weight / SCALE
+                if value > best.get(pos, 0.0):
+                    best[pos] = value
+                    share[pos] = alternative.weight * held[pos] / whole
+        for pos, value in best.items():
+            scores[pos] = scores.get(pos, 0.0) + value
+        if group.meaningful:
+            total += mass
+            for pos, part in share.items():
+                covered[pos] = covered.get(pos, 0.0) + mass * part
+    out: dict[int, float] = {}
+    for pos, value in scores.items():
+        if not wanted(pos):
+            continue
+        coverage = covered.get(pos, 0.0) / total if total else 1.0
+        score = value * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage)
+        if query.years and set(query.years).intersection(index.facets(pos).years):
+            score *= YEAR_BOOST
+        out[pos] = score
+    return out
+
+
+def second_pass(index: Index, query: Query, pos: int, score: float) -> tuple[float, list[Match]]:
+    """The final score of a candidate (proximity, phrases, exactness) and what matched where."""
+    entry = index.entry(pos)
+    record = index.record(pos)
+    wanted = _wanted_tokens(query)
+    masses = [_mass(index, group) for group in query.groups]
+    total = sum(m for m, g in zip(masses, query.groups, strict=True) if g.meaningful) or 1.0
+    boost = 1.0
+    exact = 1.0
+    matches: list[Match] = []
+    for field in entry.fields:
+        read = [(_token_text(index, t.text), t.start, t.end) for t in tokens(field.norm)]
+        held = {text for text, _, _ in read}
+        groups = {wanted[text][2] for text in held if text in wanted}
+        if groups and held <= wanted.keys():
+            meaningful = {i for i in groups if query.groups[i].meaningful}
+            if all(i in groups for i, g in enumerate(query.groups) if g.meaningful):
+                exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
+            elif field.name in NAME_FIELDS:
+                boost = max(boost, 1 + NAME_PART * sum(masses[i] for i in meaningful) / total)
+        matches.extend(_field_matches(record, field, read, wanted))
+    for phrase in query.phrases:
+        best = max((_weight(f.name) for f in entry.fields if len(phrase) > 1 and phrase in f.norm), default=0.0)
+        boost += PHRASE_BOOST * best
+    for first, second in zip(query.phrases, query.phrases[1:], strict=False):
+        if any(_near(f.norm, first, second) for f in entry.fields):
+            boost += PROXIMITY_BOOST
+    if query.whole:
+        for field in entry.fields:
+            if _bare(field.norm) == query.whole:
+                exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
+    for token, (how, term, _) in wanted.items():
+        if token.startswith("=") and getattr(record, "value", None) is not None and index.df(token):
+            value = format(getattr(record, "value"), "f")
+            if token[1:].startswith(value.rstrip("0").rstrip(".") if "." in value else value):
+                matches.insert(0, Match("value", 0, len(value), value, "value", term))
+    if exact > 1:
+        matches = [m._replace(how="exact") if m.how == "text" and _whole(record, m) else m for m in matches]
+    unique = {(m.field, m.start, m.end, m.text): m for m in matches}
+    return round(score * boost * exact, 4), list(unique.values())
+
+
+def _mass(index: Index, group: Any) -> float:
+    return max(
+        (max(idf(index.count, index.df(t)) for t in a.tokens) * a.weight for a in group.alternatives), default=0.0
+    )
+
+
+def _wanted_tokens(query: Query) -> dict[str, tuple[str, str, int]]:
+    """Each token of the query: how it was read, the query term it stands for, its group."""
+    wanted: dict[str, tuple[str, str, int]] = {}
+    for number, group in enumerate(query.groups):
+        for alternative in group.alternatives:
+            for token in alternative.tokens:
+                wanted.setdefault(token, (alternative.how, group.label, number))
+    return wanted
+
+
+def _token_text(index: Index, text: str) -> str:
+    return stem_word(index, text) if text.isalpha() and text.isascii() else text
+
+
+def _whole(record: Record, match: Match) -> bool:
+    return match.start == 0 and len(match.text) == len(str(getattr(record, match.field, "") or match.text))
+
+
+def _weight(field: str) -> float:
+    return FIELD_WEIGHTS[field] / FIELD_WEIGHTS["name"]
+
+
+def _near(text: str, first: str, second: str, gap: int = 8) -> bool:
+    at = text.find(first)
+    while at >= 0:
+        later = text.find(second, at + len(first))
+        if later >= 0 and later - (at + len(first)) <= gap:
+            return True
+        at = text.find(first, at + 1)
+    return False
+
+
+def _bare(text: str) -> str:
+    return "".join(c for c in text if c.isalnum() or c in ".%")
+
+
+def _touching(text: str, end: int, start: int) -> bool:
+    """Whether a span ending at ``end`` and one starting at ``start`` overlap or stand a space or dash apart."""
+    return start <= end or (start - end <= 3 and not any(c.isalnum() for c in text[end:start]))
+
+
+def _field_matches(
+    record: Record, field: Field, read: list[tuple[str, int, int]], wanted: dict[str, tuple[str, str, int]]
+) -> list[Match]:
+    """Each span of a field that query tokens matched, merged where spans touch."""
+    spans: list[list[Any]] = []
+    for text, start, end in read:
+        if text in wanted:
+            how, term, _ = wanted[text]
+            if spans and spans[-1][2] == how and _touching(field.norm, spans[-1][1], start):
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end, how, term])
+    out: list[Match] = []
+    original = original_text(record, field) if spans else ""
+    for start, end, how, term in spans:
+        if field.offsets is not None:
+            start, end = field.offsets[start], field.offsets[end]
+        start, end = min(start, len(original)), min(end, len(original))
+        out.append(Match(field.name, start, end, original[start:end], how, term))
+    return out
