@@ -4,7 +4,7 @@ Usage: python benchmarks/generate.py N OUT.yaml
 
 Each copy of the bundled industries, metrics, claims and entities gets ids suffixed with its
 copy number and its references rewritten to match, so the file validates; the single source
-record is kept once. The quotes stay verbatim quotes of the article.
+record, the synonyms and the glossary are kept once. The quotes stay verbatim quotes of the article.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("industries", "metrics", "claims", "entities")
 REFERENCE_FIELDS = ("industries", "entities", "metrics")
+KEPT = ("synonyms", "glossary")  # sections kept once, as they are
 
 
 def _copy(record: dict[str, Any], suffix: str) -> dict[str, Any]:
@@ -40,6 +41,9 @@ def generate(count: int, base: Path = ROOT / "data" / "facts.yaml") -> dict[str,
     document: dict[str, Any] = {"schema_version": bundled["schema_version"], "sources": bundled["sources"]}
     for section in SECTIONS:
         document[section] = [_copy(r, str(i)) for i in range(copies) for r in bundled.get(section) or []]
+    for section in KEPT:
+        if section in bundled:
+            document[section] = bundled[section]
     return document
 
 

@@ -46,3 +46,18 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print the tables tests recorded with ``record_property("summary", text)`` (the natural questions'
+    srfacts-against-baseline table), once each, headed by their first line."""
+    shown: list[str] = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "summary" and isinstance(value, str) and value not in shown:
+                    shown.append(value)
+    for text in shown:
+        title, _, body = text.partition("\n")
+        terminalreporter.write_sep("=", title)
+        terminalreporter.write_line(body)

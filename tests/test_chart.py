@@ -34,9 +34,8 @@ def test_groups_keep_file_order_and_split_on_unit() -> None:
         "national-single-champions-2022",
         "national-little-giants-2022",
         "provincial-specialised-smes-2022",
-        "provincial-enterprise-tech-centres-2022",
         "provincial-smart-manufacturing-benchmarks-2022",
-    ]
+    ]  # not the technology centres: they are not enterprises
     mixed = [m._replace(unit="个") if i == 0 else m for i, m in enumerate(tiers.metrics)]
     assert len(chart_groups(mixed)) == 2
 

@@ -20,15 +20,17 @@ from srfacts.model import (
     Claim,
     Derivation,
     Entity,
+    GlossaryTerm,
     Industry,
     Metric,
     Rank,
     Record,
     Source,
+    SynonymGroup,
     is_decimal,
 )
 
-FORMAT = "srfacts-cache-5"
+FORMAT = "srfacts-cache-6"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
@@ -283,3 +285,30 @@ def encode_record(record: Record) -> list[Any]:
 def decode_record(record_type: str, row: list[Any]) -> Record:
     """A record from ``encode_record`` output; KeyError, TypeError or ValueError if it is not one."""
     return DECODERS[record_type](row)
+
+
+def encode_extras(synonyms: tuple[SynonymGroup, ...], glossary: tuple[GlossaryTerm, ...]) -> dict[str, Any]:
+    """The synonym groups and the glossary as plain data (the store's ``extras`` section)."""
+    return {
+        "synonyms": [[list(g.terms), g.weight] for g in synonyms],
+        "glossary": [[t.zh, t.en, list(t.forms), t.note] for t in glossary],
+    }
+
+
+def decode_extras(data: Any) -> tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]:
+    """``encode_extras`` output back as model values; ValueError if it is not that."""
+
+    def texts(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("a list of texts")
+        return tuple(value)
+
+    try:
+        synonyms = tuple(SynonymGroup(texts(terms), float(weight)) for terms, weight in data["synonyms"])
+        glossary = tuple(
+            GlossaryTerm(str(zh), str(en), texts(forms), None if note is None else str(note))
+            for zh, en, forms, note in data["glossary"]
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"extras: {error!r}") from None
+    return synonyms, glossary

@@ -496,6 +496,39 @@ def sources(
     _listing(rows, _fmt(fmt, as_json), "source", "no source is recorded", None, fields, _lang(ctx))
 
 
+@app.command(epilog="Examples: srfacts glossary | srfacts glossary 专精特新 --json | srfacts glossary SVOLT")
+def glossary(
+    ctx: typer.Context,
+    term: Annotated[
+        str | None, typer.Argument(metavar="[TERM]", help="Only entries whose Chinese or English holds this.")
+    ] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """List the glossary: Chinese terms and the established English every English field uses."""
+    import unicodedata
+
+    from srfacts.render import Column, parse_fields, render
+
+    def fold(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+
+    kb = _knowledge(ctx)
+    wanted = fold(term or "")
+    entries = [t for t in kb.glossary if any(wanted in fold(text) for text in (t.zh, t.en, *t.forms))]
+    rows = [t.to_dict() for t in entries[:limit]]
+    names = ("zh", "en", "forms", "note")
+    picked = parse_fields(fields, names) if fields else None
+    output = _fmt(fmt, as_json)
+    if rows or output == "json":
+        columns = [Column(name, name) for name in names]
+        _emit(render(rows, output, columns, color=_use_color(), width=_width(), tty=_is_tty(), fields=picked))
+    if not rows:
+        raise NotFoundError(f"no glossary entry holds '{clip(term or '')}'" if term else "the glossary is empty")
+
+
 @app.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
 def search(
     ctx: typer.Context,

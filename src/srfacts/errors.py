@@ -40,6 +40,10 @@ CODES: dict[str, str] = {
     "SR109": "qualifier not in the vocabulary",
     "SR110": "value not in the allowed set (tier, status, kind ...)",
     "SR111": "derived figure cannot be computed",
+    "SR112": "synonym term occurs in no record",
+    "SR113": "search term in more than one synonym group",
+    "SR114": "English field does not use the glossary's English for a Chinese term",
+    "SR115": "glossary term listed twice",
     # checks against the source text (validate --source)
     "SR201": "source text not found",
     "SR202": "source text does not match its sha256",

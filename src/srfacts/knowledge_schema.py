@@ -30,6 +30,8 @@ RECORD_DESCRIPTIONS = {
     "claims": "Qualitative statements: awards, rankings, records, firsts, policies, projects, targets, events.",
     "entities": "Companies, parks, institutions, programmes, plans, policies, platforms, places, slogans.",
     "derived": "Figures computed from stated metrics by a formula (never typed by hand; marked derived).",
+    "synonyms": "Groups of search terms that mean the same (营收, 营业收入, revenue); each occurs in some record.",
+    "glossary": "Chinese terms and their established English, which every English field follows (rule SR114).",
 }
 
 FIELD_DESCRIPTIONS = {
@@ -68,6 +70,11 @@ FIELD_DESCRIPTIONS = {
     "note": "Curator's note: how the record reads the source.",
     "formula": "Arithmetic over the input names: names, numbers, + - * / and brackets.",
     "inputs": "Maps each name of the formula to a stated metric id.",
+    "terms": "Two or more search terms that mean the same, each occurring in some record (Chinese or English).",
+    "weight": "How much a form the user did not type counts, above 0 and at most 1 (default 0.8).",
+    "zh": "The Chinese term as the source writes it (规上工业企业).",
+    "en": "Its established English (industrial enterprises above designated size), used by every English twin.",
+    "forms": "Other forms of the English the rule also accepts (above-designated-size industrial enterprises).",
 }
 
 
@@ -120,6 +127,10 @@ def _field_schema(spec: Field) -> dict[str, Any]:
                 "additionalProperties": False,
             },
         }
+    if kind == "terms":
+        return {"type": "array", "items": dict(_TEXT), "minItems": 2}
+    if kind == "weight":
+        return {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
     if kind == "inputs":
         return {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string"}}
     raise ValueError(f"no JSON Schema for the field kind '{kind}'")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from srfacts.search import Hit
+    from srfacts.search.score import Hit
 
 TIERS = ("leading", "key", "featured", "other")
 QUALIFIERS = ("exact", "more_than", "at_least", "about")
@@ -248,6 +248,34 @@ class Entity(_EntityFields, _Record):
 Record = Source | Industry | Metric | Claim | Entity
 
 
+class SynonymGroup(NamedTuple):
+    """Search terms that mean the same (营收 / 营业收入 / revenue): a query for one also finds the others.
+
+    ``weight`` (0 < weight <= 1) is how much a form the user did not type counts.
+    """
+
+    terms: tuple[str, ...]
+    weight: float = 0.8
+
+    def to_dict(self) -> dict[str, Any]:
+        """The group as a JSON-ready mapping."""
+        return {"terms": list(self.terms), "weight": self.weight}
+
+
+class GlossaryTerm(NamedTuple):
+    """A Chinese term and its established English (``en``, or one of ``forms``), which every
+    English field follows where its Chinese twin holds the term."""
+
+    zh: str
+    en: str
+    forms: tuple[str, ...] = ()
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as a JSON-ready mapping."""
+        return {"zh": self.zh, "en": self.en, "forms": list(self.forms), "note": self.note}
+
+
 def record_years(record: Record) -> tuple[int, ...]:
     """The years a record refers to (empty when it names none)."""
     return period_years(getattr(record, "period", None))
@@ -274,9 +302,13 @@ class KnowledgeBase:
         entity_records: tuple[Entity, ...] | None = None,
         record_lines: dict[str, int] | None = None,
         loader: SectionLoader | None = None,
+        synonyms: tuple[SynonymGroup, ...] = (),
+        glossary: tuple[GlossaryTerm, ...] = (),
     ) -> None:
         self.path = path
         self.schema_version = schema_version
+        self.synonyms = synonyms  # search terms that mean the same
+        self.glossary = glossary  # Chinese term -> established English
         self._sections: dict[str, tuple[Record, ...] | None] = {
             "source": source_records,
             "industry": industry_records,
@@ -397,10 +429,10 @@ class KnowledgeBase:
         return tuple(r for r in self.entity_records if (kind is None or r.kind == kind) and _linked(r, industry))
 
     def search(self, query: str, **filters: Any) -> "list[Hit]":
-        """Search every record (see ``srfacts.search``)."""
-        from srfacts.search import search
+        """Search every record (see ``srfacts.search.engine``)."""
+        from srfacts.search.engine import search_kb
 
-        return search(self, query, **filters)
+        return search_kb(self, query, **filters)
 
 
 def _linked(record: Record, industry: str | None) -> bool:

@@ -36,8 +36,8 @@ from srfacts import cache
 from srfacts.search.entries import Entry, Facets, QuestionWords, entry_from_row, entry_to_row
 
 if TYPE_CHECKING:
-    from srfacts.search.build import IndexData
     from srfacts.model import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
+    from srfacts.search.build import IndexData
 
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC

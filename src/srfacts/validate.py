@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,11 +25,14 @@ from srfacts.model import (
     Claim,
     Derivation,
     Entity,
+    GlossaryTerm,
     Industry,
     KnowledgeBase,
     Metric,
     Rank,
+    Record,
     Source,
+    SynonymGroup,
 )
 from srfacts.units import UNITS, to_base
 from srfacts.yaml_reader import YamlList, YamlMap
@@ -40,7 +44,9 @@ MAX_DIGITS = 20
 MAX_VALUE = Decimal(10) ** 18
 MAX_POSITION = 10**9
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-SECTIONS = ("sources", "industries", "metrics", "claims", "entities", "derived")
+RECORD_SECTIONS = ("sources", "industries", "metrics", "claims", "entities", "derived")
+EXTRA_SECTIONS = ("synonyms", "glossary")  # not records: search terms and the translation glossary
+SECTIONS = (*RECORD_SECTIONS, *EXTRA_SECTIONS)
 TOP_LEVEL = ("schema_version", *SECTIONS)
 
 
@@ -48,7 +54,7 @@ TOP_LEVEL = ("schema_version", *SECTIONS)
 class Field:
     """One field of a record type: its kind, whether it is required, and its choices."""
 
-    kind: str  # str, strs, bool, number, period, rank, unit, qualifier, choice, refs, allow, inputs
+    kind: str  # str, strs, bool, number, period, rank, unit, qualifier, choice, refs, allow, inputs, terms, weight
     required: bool = False
     choices: tuple[str, ...] = ()
     target: str = ""  # the section a reference points into
@@ -131,6 +137,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         "industries": Field("refs", target="industries"),
         "note": Field("str"),
     },
+    "synonyms": {"terms": Field("terms", True), "weight": Field("weight")},
+    "glossary": {"zh": Field("str", True), "en": Field("str", True), "forms": Field("strs"), "note": Field("str")},
 }
 
 
@@ -297,6 +305,19 @@ def _allow(raw: Any, spec: Field) -> tuple[AllowedNumber, ...]:
     return tuple(out)
 
 
+def _terms(raw: Any, spec: Field) -> tuple[str, ...]:
+    if not isinstance(raw, list) or len(raw) < 2 or not all(isinstance(v, str) and v.strip() for v in raw):
+        raise _Wrong(f"must be a list of at least two texts, found {_describe(raw)}")
+    return tuple(raw)
+
+
+def _weight(raw: Any, spec: Field) -> float:
+    number = raw if isinstance(raw, int | Decimal) and not isinstance(raw, bool) else None
+    if number is None or not Decimal(number).is_finite() or not 0 < number <= 1:
+        raise _Wrong(f"must be a number above 0 and at most 1, found {_describe(raw)}")
+    return float(number)
+
+
 def _inputs(raw: Any, spec: Field) -> dict[str, str]:
     if not isinstance(raw, dict) or not raw or not all(isinstance(v, str) for v in raw.values()):
         raise _Wrong("must map each formula name to a metric id")
@@ -327,6 +348,8 @@ _CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
     "ref": _ref,
     "allow": _allow,
     "inputs": _inputs,
+    "terms": _terms,
+    "weight": _weight,
 }
 
 
@@ -366,10 +389,12 @@ def build(tree: YamlMap, path: str) -> KnowledgeBase:
 
     _check_ids_and_references(check, rows)
     records = None if check.problems else _construct(check, rows)
+    items = {values["id"]: item for s in RECORD_SECTIONS for values, item in rows[s] if "id" in values}
+    synonyms, glossary = _extras(check, rows, records, items) if records is not None else ((), ())
     if check.problems or records is None:
         raise KnowledgeFileError(check.problems)
-    lines = {values["id"]: item.line for entries in rows.values() for values, item in entries}
-    return KnowledgeBase(path, SCHEMA_VERSION, *records, record_lines=lines)
+    lines = {rid: item.line for rid, item in items.items()}
+    return KnowledgeBase(path, SCHEMA_VERSION, *records, record_lines=lines, synonyms=synonyms, glossary=glossary)
 
 
 def _read_record(
@@ -507,3 +532,125 @@ def _derive(check: _Checker, values: dict[str, Any], item: YamlMap, stated: dict
         derivation=Derivation(formula, inputs),
         **values,
     )
+
+
+# The text fields a synonym term must occur in (in some record), and each Chinese field with its
+# English twin(s), which follow the glossary. Aliases are names: their twin is every English name.
+TEXT_FIELDS = ("title", "title_en", "authors", "authors_en", "name", "name_en", "text", "text_en",
+               "scope", "scope_en", "aliases", "aliases_en", "quote", "note")  # fmt: skip
+TWINS = (("title", ("title_en",)), ("name", ("name_en",)), ("text", ("text_en",)), ("scope", ("scope_en",)),
+         ("aliases", ("name_en", "aliases_en")))  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """A text as terms are compared: NFKC (full-width forms to ASCII ...) and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def english_form(text: str) -> str:
+    """English as glossary terms are matched: folded, hyphens and dashes as spaces, spaces collapsed."""
+    return " ".join(re.sub(r"[-‐-―]", " ", fold(text)).split())
+
+
+def _texts(record: Record, names: tuple[str, ...]) -> str:
+    """The values of some fields of a record as one text (lists joined by newlines)."""
+    out: list[str] = []
+    for name in names:
+        value = getattr(record, name, None)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, tuple):
+            out.extend(v for v in value if isinstance(v, str))
+    return "\n".join(out)
+
+
+def record_text(record: Record) -> str:
+    """Every text field of a record (names, texts, scopes, aliases, quote, note; both languages)."""
+    rank = getattr(record, "rank", None)
+    extra = f"\n{rank.scope}\n{rank.scope_en}" if isinstance(rank, Rank) else ""
+    return _texts(record, TEXT_FIELDS) + extra
+
+
+def glossary_problems(record: Record, glossary: tuple[GlossaryTerm, ...]) -> list[tuple[str, str]]:
+    """(English field, message) for each Chinese field of ``record`` holding a glossary term whose
+    English twin uses neither the glossary's English nor one of its forms."""
+    pairs = [(zh, en, _texts(record, (zh,)), _texts(record, en)) for zh, en in TWINS]
+    rank = getattr(record, "rank", None)
+    if isinstance(rank, Rank):
+        pairs.append(("rank.scope", ("rank.scope_en",), rank.scope, rank.scope_en))
+    found: list[tuple[str, str]] = []
+    for zh_field, en_fields, chinese, english in pairs:
+        if not chinese:
+            continue
+        held, english = _held_terms(fold(chinese), glossary), english_form(english)
+        for term in held:
+            if not any(english_form(e) in english for e in (term.en, *term.forms)):
+                wanted = " or ".join(f"'{e}'" for e in (term.en, *term.forms))
+                message = f"{zh_field} has '{term.zh}', so {' or '.join(en_fields)} must say {clip(wanted)}"
+                found.append((en_fields[-1] if zh_field == "aliases" else en_fields[0], message))
+    return found
+
+
+def _held_terms(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[GlossaryTerm]:
+    """The glossary terms a (folded) Chinese text holds as words.
+
+    Chinese has no spaces, so an occurrence that straddles the end of another term starting
+    earlier is not a word of its own (上饶商会 holds 上饶, not 饶商); a term inside another
+    (规上 in 规上工业企业) is held.
+    """
+    spans = [(at, at + len(key), term) for term in glossary if (key := fold(term.zh)) for at in _starts(text, key)]
+    held: dict[str, GlossaryTerm] = {}
+    for start, end, term in spans:
+        if not any(s < start < e < end for s, e, _ in spans):
+            held.setdefault(term.zh, term)
+    return list(held.values())
+
+
+def _starts(text: str, part: str) -> list[int]:
+    found, at = [], text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
+
+
+Rows = dict[str, list[tuple[dict[str, Any], YamlMap]]]
+
+
+def _extras(
+    check: _Checker, rows: Rows, records: tuple[tuple[Record, ...], ...], items: dict[str, YamlMap]
+) -> tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]:
+    """The synonym groups and the glossary, checked against the records (SR112-SR115)."""
+    everything = [record for section in records for record in section]
+    haystack = fold("\n".join(record_text(r) for r in everything))
+    groups: list[SynonymGroup] = []
+    seen: dict[str, int] = {}
+    for values, item in rows["synonyms"]:
+        at = item.marks.get("terms", (item.line, item.column))
+        for term in values["terms"]:
+            key = fold(term).strip()
+            if key in seen:
+                where = "this group" if seen[key] == item.line else f"the group on line {seen[key]}"
+                check.add("SR113", f"search term '{clip(term)}' is also in {where}", at, None, "terms")
+                continue
+            seen[key] = item.line
+            if key not in haystack:
+                check.add("SR112", f"search term '{clip(term)}' occurs in no record", at, None, "terms")
+        groups.append(SynonymGroup(values["terms"], values.get("weight", 0.8)))
+    glossary: list[GlossaryTerm] = []
+    first: dict[str, int] = {}
+    for values, item in rows["glossary"]:
+        key = fold(values["zh"]).strip()
+        if key in first:
+            message = f"glossary term '{clip(values['zh'])}' is also on line {first[key]}"
+            check.add("SR115", message, item.marks.get("zh"), None, "zh")
+            continue
+        first[key] = item.line
+        glossary.append(GlossaryTerm(values["zh"], values["en"], values.get("forms", ()), values.get("note")))
+    terms = tuple(glossary)
+    for record in everything:
+        item = items[record.id]
+        for field, message in glossary_problems(record, terms):
+            at = item.marks.get(field.split(".")[0]) or (item.line, item.column)
+            check.add("SR114", message, at, record.id, field)
+    return tuple(groups), terms

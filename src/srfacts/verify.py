@@ -3,6 +3,13 @@
 Quotes occur verbatim (line breaks in the source ignored), metric quotes hold their value as
 written, qualifiers agree with the wording, periods are stated in the quoted sentence, and
 every number in the source is captured by a record or allow-listed with a reason.
+
+Numbers are read in digits (5028.1) and in Chinese numerals (两, 十四, 千亿, 万亿, 双千亿): a
+metric of 10000 亿元 is written 万亿, one of 1000 亿元 千亿 (双千亿 is 千亿 twice over). A Chinese
+numeral counts as a number when it is a quantity: it has a magnitude (十 百 千 万 亿), or it is a
+digit other than 一 followed by a measure word (两年, 三大, 八个); not an ordinal (第一), and not
+the magnitude of a number written in digits (5000亿, 3600多万). 一 with a measure word is mostly
+the article "a" (一个, 一批) and is not counted.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from srfacts.errors import Problem
 from srfacts.model import Claim, KnowledgeBase, Metric, Source, period_years
@@ -30,6 +39,92 @@ MARKERS_ANYWHERE = {
     "at_least": ("以上", "至少"),
     "about": ("约", "近", "左右", "数百"),
 }
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+CN_LARGE = {"万": 10**4, "亿": 10**8}
+CN_NUMERAL = re.compile(f"双?[{''.join(CN_DIGITS)}{''.join(CN_SMALL)}{''.join(CN_LARGE)}]+")
+MEASURE_WORDS = "个大年家户名条次项位套组支台月辆吨倍天"  # after a digit numeral, they make it a count
+_DIGITS = "0123456789."
+
+
+def chinese_value(numeral: str) -> int | None:
+    """The value of a Chinese numeral (两 2, 十四 14, 二十 20, 一百零五 105, 千亿 10**11, 万亿 10**12),
+    or None when it is not a well-formed one (十四五, 千百)."""
+    if not numeral:
+        return None
+    for large in ("亿", "万"):
+        at = numeral.rfind(large)
+        if at >= 0:
+            head, tail = numeral[:at], numeral[at + 1 :]
+            high = chinese_value(head) if head else 1
+            low = chinese_value(tail) if tail else 0
+            if high is None or low is None or (tail and low >= CN_LARGE[large]):
+                return None
+            return high * CN_LARGE[large] + low
+    total, digit, last = 0, None, 10**4
+    for char in numeral:
+        if char in CN_DIGITS:
+            if digit:  # two digits in a row (十四五)
+                return None
+            digit = CN_DIGITS[char]
+        elif char in CN_SMALL and CN_SMALL[char] < last:
+            total += (1 if digit is None else digit) * CN_SMALL[char]
+            digit, last = None, CN_SMALL[char]
+        else:
+            return None
+    return total + (digit or 0)
+
+
+class Numeral(NamedTuple):
+    """A Chinese numeral that stands for a quantity: where it is, as written, and its value."""
+
+    start: int
+    end: int
+    text: str
+    value: int | None  # None: not well formed (a name such as 十四五)
+
+
+def chinese_numerals(text: str) -> list[Numeral]:
+    """The Chinese numerals of ``text`` that are quantities (see the module's docstring): 双千亿 is
+    one numeral of value 10**11 (千亿, twice over)."""
+    found = []
+    for match in CN_NUMERAL.finditer(text):
+        start, written = match.start(), match.group()
+        run = written[1:] if written.startswith("双") else written
+        if not run:
+            continue
+        before, after = text[max(0, start - 2) : start], text[match.end() : match.end() + 1]
+        glued = bool(before) and (before[-1] in _DIGITS or (before[-1] in "多余" and before[:1] in _DIGITS))
+        magnitude = any(c in CN_SMALL or c in CN_LARGE for c in run)
+        counted = len(run) == 1 and run != "一" and bool(after) and after in MEASURE_WORDS
+        if glued or before[-1:] == "第" or not (magnitude or counted):
+            continue
+        found.append(Numeral(start, match.end(), written, chinese_value(run)))
+    return found
+
+
+def unit_scale(unit: str) -> tuple[int, str]:
+    """The Chinese magnitude a unit begins with and the rest: 亿元 -> (10**8, 元), 万辆 -> (10**4, 辆)."""
+    scale, rest = 1, unit
+    while rest[:1] in CN_LARGE and len(rest) > 1:
+        scale, rest = scale * CN_LARGE[rest[0]], rest[1:]
+    return scale, rest
+
+
+def value_spans(quote: str, value: str, unit: str) -> list[tuple[int, int, str]]:
+    """Where a value stands in a quote, and the unit as it would follow there: the digits as
+    written (90, 5028.1), else a Chinese numeral of the same amount (两 for 2 个, 千亿 for 1000 亿元)."""
+    spans = [(at, at + len(value), unit) for at in occurrences(quote, value) if _standalone(quote, at, value)]
+    if spans:
+        return spans
+    scale, rest = unit_scale(unit)
+    try:
+        amount = Decimal(value) * scale
+    except InvalidOperation:
+        return []
+    return [(n.start, n.end, rest) for n in chinese_numerals(quote) if n.value is not None and n.value == amount]
 
 
 def flatten(text: str) -> str:
@@ -102,14 +197,12 @@ def value_text(metric: Metric) -> str:
 
 def implied_qualifier(quote: str, value: str, unit: str) -> str | None:
     """The qualifier that markers next to the value imply, or None when none stands there."""
-    for at in occurrences(quote, value):
-        before, after = quote[:at], quote[at + len(value) :]
-        if not _standalone(quote, at, value):
-            continue
+    for at, end, following in value_spans(quote, value, unit):
+        before, after = quote[:at], quote[end:]
         for marker, qualifier in MARKERS_AFTER_NUMBER:
             if after.startswith(marker):
                 return qualifier
-        rest = after[len(unit) :] if after.startswith(unit) else after
+        rest = after[len(following) :] if after.startswith(following) else after
         for marker, qualifier in MARKERS_AFTER_UNIT:
             if rest.startswith(marker):
                 return qualifier
@@ -175,7 +268,7 @@ def check_sources(kb: KnowledgeBase, option: str | None = None) -> list[Problem]
 def _check_metric(metric: Metric, add: _Add) -> None:
     quote = metric.quote or ""
     written = value_text(metric)
-    if not any(_standalone(quote, at, written) for at in occurrences(quote, written)):
+    if not value_spans(quote, written, metric.unit):
         add("SR204", f"quote does not contain the value {written} as written", metric.id, "value")
         return
     implied = implied_qualifier(quote, written, metric.unit)
@@ -209,27 +302,40 @@ def _check_period(record: Metric | Claim, flat: str, quote: str, add: _Add) -> N
 
 def _check_coverage(kb: KnowledgeBase, source_id: str, flat: str, add: _Add) -> None:
     covered: set[int] = set()
+    numerals = chinese_numerals(flat)
     for record in kb.all_records():
         quote = getattr(record, "quote", None)
         if getattr(record, "source", None) != source_id or not isinstance(quote, str):
             continue
         captured = {str(y) for y in period_years(getattr(record, "period", None))}
         captured |= set(re.findall(r"[0-9]{4}", getattr(record, "period", None) or ""))
+        amount = None
         if isinstance(record, Metric):
             captured.add(value_text(record))
+            amount = record.value * unit_scale(record.unit)[0]
         for at in occurrences(flat, quote):
             for match in NUMBER.finditer(quote):
                 if match.group() in captured:
                     covered.add(at + match.start())
+            if amount is not None:
+                covered.update(n.start for n in _within(numerals, at, at + len(quote)) if n.value == amount)
     source = kb.get(source_id)
     for allowed in source.uncaptured_numbers if isinstance(source, Source) else ():
         for at in occurrences(flat, allowed.context):
             covered.update(at + m.start() for m in NUMBER.finditer(allowed.context))
-    for match in NUMBER.finditer(flat):
-        if match.start() not in covered:
-            start = max(0, match.start() - 12)
-            context = flat[start : match.end() + 12]
-            add("SR206", f"the number {match.group()} in '…{context}…' is captured by no record", source_id)
+            covered.update(n.start for n in _within(numerals, at, at + len(allowed.context)))
+    spans = [(m.start(), m.end(), m.group()) for m in NUMBER.finditer(flat)]
+    spans += [(n.start, n.end, n.text) for n in numerals]
+    for begin, end, number in sorted(spans):
+        if begin not in covered:
+            start = max(0, begin - 12)
+            context = flat[start : end + 12]
+            add("SR206", f"the number {number} in '…{context}…' is captured by no record", source_id)
+
+
+def _within(numerals: list[Numeral], start: int, end: int) -> list[Numeral]:
+    """The numerals wholly inside ``start:end``."""
+    return [n for n in numerals if start <= n.start and n.end <= end]
 
 
 def quote_context(kb: KnowledgeBase, record: object) -> dict[str, object] | None:

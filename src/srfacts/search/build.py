@@ -14,6 +14,7 @@ compiled store writes out:
 
 import re
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from srfacts.search.entries import (
     Facets,
     QuestionWords,
     build_entry,
+    original_text,
     record_facets,
 )
 from srfacts.search.text import Stemmer, has_cjk, is_cjk, normalise, plain_number, tokens
@@ -65,6 +67,10 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
         builder.add(pos, record, entry)
         if report and (pos + 1) % 1000 == 0:
             report(1000)
+    words = question_words()
+    synonyms = [SynonymGroup(tuple(g.terms), float(g.weight)) for g in getattr(kb, "synonyms", ())]
+    for term in [t for g in synonyms for t in g.terms] + [t for h in words.hints.values() for t in h]:
+        index_tokens(normalise(term, fold), stemmer)  # so a query never needs the stemmer for these
     char_pinyin = _char_pinyin()
     spelled = _spelled(builder.postings, entries, char_pinyin)
     return IndexData(
@@ -76,8 +82,8 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
         char_pinyin,
         t2s,
         _names(records, entries, char_pinyin),
-        question_words(),
-        [SynonymGroup(tuple(g.terms), float(g.weight)) for g in getattr(kb, "synonyms", ())],
+        words,
+        synonyms,
         _reference_year(kb),
     )
 
@@ -98,33 +104,39 @@ class _Postings:
         self.average = {name: max(1.0, sum(v) / len(v)) for name, v in lengths.items()}
         self.postings: dict[str, tuple[array, array]] = {}
         self.stem = stemmer
-        self._cache: dict[str, list[str]] = {}
+        self._counted: dict[str, list[tuple[str, int]]] = {}  # text -> its tokens and their counts
+        self._tokens: dict[str, str] = {}  # one string object per distinct token
 
-    def _tokens(self, text: str) -> list[str]:
-        found = self._cache.get(text)
+    def _count(self, text: str) -> list[tuple[str, int]]:
+        found = self._counted.get(text)
         if found is None:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            found = self._cache[text] = index_tokens(text, self.stem)
+            if len(self._counted) > 50_000:
+                self._counted.clear()
+            same = self._tokens.setdefault
+            found = [(same(t, t), n) for t, n in Counter(index_tokens(text, self.stem)).items()]
+            self._counted[text] = found
         return found
 
     def add(self, pos: int, record: Record, entry: Entry) -> None:
         weights: dict[str, float] = {}
+        get = weights.get
+        average = self.average
         for field in entry.fields:
-            norm = 1 - B + B * len(field.norm) / self.average[field.name]
-            share = FIELD_WEIGHTS[field.name] / norm
-            for token in self._tokens(field.norm):
-                weights[token] = weights.get(token, 0.0) + share
+            share = FIELD_WEIGHTS[field.name] / (1 - B + B * len(field.norm) / average[field.name])
+            for token, count in self._count(field.norm):
+                weights[token] = get(token, 0.0) + share * count
         for token in value_tokens(record):
-            weights[token] = weights.get(token, 0.0) + FIELD_WEIGHTS["value"]
+            weights[token] = get(token, 0.0) + FIELD_WEIGHTS["value"]
+        postings = self.postings
         for token, tf in weights.items():
-            held = self.postings.get(token)
+            held = postings.get(token)
             if held is None:
-                held = self.postings[token] = (array("I"), array("H"))
+                held = postings[self._tokens.setdefault(token, token)] = (array("I"), array("H"))
             held[0].append(pos)
-            held[1].append(min(65535, round(SCALE * tf * (K1 + 1) / (K1 + tf))))
+            held[1].append(int(SCALE * tf * (K1 + 1) / (K1 + tf) + 0.5))
 
     def finish(self) -> dict[str, tuple[array, array]]:
+        self._counted.clear()
         return self.postings
 
 
@@ -181,12 +193,6 @@ def _in_context(run: str) -> list[str]:
     return found
 
 
-def spelling_keys(syllables: Iterable[str]) -> tuple[str, str]:
-    """The pinyin key (``p guang fu``) and initials key (``i g f``) of syllables."""
-    spelled = list(syllables)
-    return "p " + " ".join(spelled), "i " + " ".join(s[0] for s in spelled)
-
-
 def _spelled(
     postings: dict[str, tuple[array, array]], entries: list[Entry], char_pinyin: list[str]
 ) -> dict[str, list[str]]:
@@ -210,17 +216,27 @@ def _spelled(
                 for at in range(len(run) - 1):
                     if spelled[at] and spelled[at + 1]:
                         readings.setdefault(run[at : at + 2], set()).add((spelled[at], spelled[at + 1]))
-    _CONTEXT.clear()
     keyed: dict[str, set[str]] = {}
     for token, options in readings.items():
         for syllables in options:
-            for key in spelling_keys(syllables):
-                keyed.setdefault(key, set()).add(token)
+            keyed.setdefault("p " + " ".join(syllables), set()).add(token)
+    for entry in entries:  # initials (gf for 光伏): whole stretches of names, two to eight characters
+        for field in entry.fields:
+            if field.name not in NAME_FIELDS or not has_cjk(field.norm):
+                continue
+            for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}", field.norm):
+                letters = [s[:1] for s in _in_context(run)]
+                for start in range(len(run) - 1):
+                    for end in range(start + 2, min(len(run), start + 8) + 1):
+                        if all(letters[start:end]):
+                            keyed.setdefault("i " + "".join(letters[start:end]), set()).add(run[start:end])
+    _CONTEXT.clear()
     return {key: sorted(tokens) for key, tokens in keyed.items()}
 
 
 def _names(records: tuple[Record, ...], entries: list[Entry], char_pinyin: list[str]) -> list[tuple[str, str, str]]:
-    """Names and aliases a user might mean (not claims or sources), for did-you-mean."""
+    """Names and aliases a user might mean (not claims or sources), for did-you-mean: each word
+    as written (Geely), normalised (geely) and, for Chinese, in pinyin."""
     out: dict[str, tuple[str, str, str]] = {}
     for record, entry in zip(records, entries, strict=True):
         if record.TYPE in ("claim", "source"):
@@ -228,10 +244,13 @@ def _names(records: tuple[Record, ...], entries: list[Entry], char_pinyin: list[
         for field in entry.fields:
             if field.name not in NAME_FIELDS:
                 continue
-            for word in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}", field.norm):
+            written = original_text(record, field)
+            for found in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}", field.norm):
+                word = found.group()
                 if word not in out:
                     spelled = "".join(_spell(word, char_pinyin)) if is_cjk(word[0]) else ""
-                    out[word] = (word, word, spelled)
+                    shown = written[found.start() : found.end()] if field.offsets is None else word
+                    out[word] = (shown, word, spelled)
     return list(out.values())
 
 

@@ -5,6 +5,7 @@ compiled store. Filters (type, industry, year, kind) hide records; a year in the
 lifts the records of that period.
 """
 
+import heapq
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -37,9 +38,10 @@ def search(
         return []
     wanted = _filter(index, tuple(types) if types else None, industry, year, kind)
     scores = first_pass(index, parsed, wanted)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    if limit is not None:
-        ranked = ranked[: max(RERANK, 4 * limit)]
+    if limit is None:
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    else:
+        ranked = heapq.nsmallest(max(RERANK, 4 * limit), scores.items(), key=lambda item: (-item[1], item[0]))
     finished = []
     for pos, score in ranked:
         final, matches = second_pass(index, parsed, pos, score)
@@ -51,10 +53,10 @@ def search(
 
 def _filter(
     index: "Index", types: tuple[str, ...] | None, industry: str | None, year: int | None, kind: str | None
-) -> Callable[[int], bool]:
-    """Whether the record at a position passes the filters."""
+) -> Callable[[int], bool] | None:
+    """Whether the record at a position passes the filters (None: there are none)."""
     if not (types or industry or year is not None or kind):
-        return lambda pos: True
+        return None
 
     def wanted(pos: int) -> bool:
         facets = index.facets(pos)

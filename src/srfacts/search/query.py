@@ -78,8 +78,8 @@ def read_query(query: str, index: Index) -> Query:
         alternative = reader.alternative(hint, HINT_WEIGHT, "hint")
         if alternative is not None:
             groups.append(Group(hint, (alternative,), meaningful=False))
-    for year in years:
-        groups.append(Group(str(year), (Alternative((str(year),), 0.5, "year"),), meaningful=False))
+    named = {str(y) for y in years}  # a year lifts its records (see score); it is no word to cover
+    groups = [g._replace(meaningful=False) if g.label.rstrip("年") in named else g for g in groups]
     phrases = [p for p in re.split(r"[^\w.%]+", cleaned) if p]
     whole = "".join(phrases)
     return Query(text, [g for g in groups if g.alternatives], phrases, whole, tuple(dict.fromkeys(years)))
@@ -154,6 +154,7 @@ class _Reader:
                 out.append(group)
         numbers: dict[int, list[Token]] = {}
         unknown_words: list[Token] = []
+        spelled = self._pinyin_runs(spans, claimed)
         for i, token in enumerate(spans):
             if i in claimed:
                 continue
@@ -161,12 +162,31 @@ class _Reader:
                 numbers.setdefault(token.start, []).append(token)
             elif is_cjk(token.text[0]):
                 out.extend(self._chinese(token))
-            elif self.index.df(self.token_text(token)):
+            elif i not in spelled and self.index.df(self.token_text(token)):
                 out.append(Group(token.text, (Alternative((self.token_text(token),), 1.0, "text"),)))
             else:
                 unknown_words.append(token)
         out.extend(self._number(found) for found in numbers.values())
         out.extend(self._unknown_words(unknown_words))
+        return out
+
+    def _pinyin_runs(self, spans: list[Token], claimed: set[int]) -> set[int]:
+        """Words read as pinyin although English has them too: runs of two or more syllables
+        ("guang fu") with at least one word English does not know."""
+        syllables = self.index.syllables()
+        out: set[int] = set()
+        run: list[int] = []
+        for i, token in enumerate([*spans, None]):
+            if token is not None and i not in claimed and token.text.isalpha() and token.text.isascii():
+                split = _split_pinyin(token.text, syllables)
+                if split is not None:
+                    run.append(i)
+                    continue
+            words = [spans[j] for j in run]
+            count = sum(len(_split_pinyin(w.text, syllables) or ()) for w in words)
+            if count >= 2 and any(not self.index.df(self.token_text(w)) for w in words):
+                out.update(run)
+            run = []
         return out
 
     def _chinese(self, token: Token) -> Iterator[Group]:
@@ -222,11 +242,11 @@ class _Reader:
 
     def _typo_or_initials(self, word: Token) -> Iterator[Group]:
         text = word.text
-        if 2 <= len(text) <= 6 and text.isalpha():
-            pairs = [self.index.spelled(f"i {a} {b}") for a, b in zip(text, text[1:], strict=False)]
-            if pairs and all(pairs):
-                for (a, b), found in zip(zip(text, text[1:], strict=False), pairs, strict=True):
-                    yield Group(a + b, tuple(Alternative((t,), INITIALS_WEIGHT, "initials") for t in found))
+        if 2 <= len(text) <= 8 and text.isalpha():
+            names = [self.alternative(n, INITIALS_WEIGHT, "initials") for n in self.index.spelled(f"i {text}")]
+            found = tuple(a for a in names if a is not None)
+            if found:
+                yield Group(text, found)
                 return
         distance = 2 if len(text) >= 9 else 1 if len(text) >= 5 else 0
         if not distance or not text.isalpha():

@@ -15,7 +15,8 @@ Only the best candidates by the first score are read in full for 3-5 and for ``m
 """
 
 import math
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from srfacts.model import Record
@@ -31,6 +32,8 @@ PROXIMITY_BOOST = 0.15  # per pair of consecutive phrases near each other, in or
 EXACT_NAME = 2.0  # a name or alias equal to the whole query
 EXACT_OTHER = 1.3
 RERANK = 40  # candidates read in full at least
+COMMON_RECORDS = 2000  # a token in more records than this and than COMMON_SHARE of them only adds to candidates
+COMMON_SHARE = 0.1
 STRONG = 1.3 * SCALE  # a term weight that covers its query term fully (a name or a text); a quote covers about half
 NAME_PART = 0.6  # a name or alias the query holds whole, times the share of the query it makes
 
@@ -81,13 +84,21 @@ def idf(count: int, df: int) -> float:
     return math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
-def first_pass(index: Index, query: Query, wanted: Callable[[int], bool]) -> dict[int, float]:
-    """Each candidate record's BM25F score times its coverage, and the year boost."""
+def first_pass(index: Index, query: Query, wanted: Callable[[int], bool] | None) -> dict[int, float]:
+    """Each candidate record's BM25F score times its coverage, and the year boost.
+
+    Groups are read rarest first. On a large index a group whose every token is in a large share
+    of the records (上饶 in a file about Shangrao) only adds to the candidates the rarer groups
+    found: such a token alone never makes a record worth showing, and reading it for every
+    record would make a question on a large file slow.
+    """
     count = index.count
+    common = max(COMMON_RECORDS, int(count * COMMON_SHARE))
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
     total = 0.0
-    for group in query.groups:
+    groups = sorted(query.groups, key=lambda g: min(min(index.df(t) for t in a.tokens) for a in g.alternatives))
+    for group in groups:
         best: dict[int, float] = {}
         share: dict[int, float] = {}
         mass = 0.0
@@ -99,7 +110,8 @@ def first_pass(index: Index, query: Query, wanted: Callable[[int], bool]) -> dic
             held: dict[int, float] = {}
             for token, rarity in weights.items():
                 positions, tfs = index.postings(token)
-                for pos, tf in zip(positions, tfs, strict=True):
+                only = scores if scores and len(positions) > common else None
+                for pos, tf in _pairs(positions, tfs, only):
                     found[pos] = found.get(pos, 0.0) + rarity * tf
                     held[pos] = held.get(pos, 0.0) + rarity * (tf / STRONG if tf < STRONG else 1.0)
             for pos, value in found.items():
@@ -114,15 +126,30 @@ def first_pass(index: Index, query: Query, wanted: Callable[[int], bool]) -> dic
             for pos, part in share.items():
                 covered[pos] = covered.get(pos, 0.0) + mass * part
     out: dict[int, float] = {}
+    years = set(query.years)
     for pos, value in scores.items():
-        if not wanted(pos):
+        if wanted is not None and not wanted(pos):
             continue
         coverage = covered.get(pos, 0.0) / total if total else 1.0
         score = value * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage)
-        if query.years and set(query.years).intersection(index.facets(pos).years):
+        if years and years.intersection(index.facets(pos).years):
             score *= YEAR_BOOST
         out[pos] = score
     return out
+
+
+def _pairs(positions: Sequence[int], tfs: Sequence[int], only: dict[int, float] | None) -> Iterable[tuple[int, int]]:
+    """A token's (record, weight) pairs; with ``only``, just those of records already found."""
+    if only is None:
+        return zip(positions, tfs, strict=True)
+    if len(only) * 16 < len(positions):
+        out = []
+        for pos in only:
+            at = bisect_left(positions, pos)
+            if at < len(positions) and positions[at] == pos:
+                out.append((pos, tfs[at]))
+        return out
+    return [(pos, tf) for pos, tf in zip(positions, tfs, strict=True) if pos in only]
 
 
 def second_pass(index: Index, query: Query, pos: int, score: float) -> tuple[float, list[Match]]:
@@ -139,31 +166,30 @@ def second_pass(index: Index, query: Query, pos: int, score: float) -> tuple[flo
         read = [(_token_text(index, t.text), t.start, t.end) for t in tokens(field.norm)]
         held = {text for text, _, _ in read}
         groups = {wanted[text][2] for text in held if text in wanted}
+        whole_field = bool(query.whole) and _bare(field.norm) == query.whole
         if groups and held <= wanted.keys():
             meaningful = {i for i in groups if query.groups[i].meaningful}
             if all(i in groups for i, g in enumerate(query.groups) if g.meaningful):
-                exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
+                whole_field = True
             elif field.name in NAME_FIELDS:
                 boost = max(boost, 1 + NAME_PART * sum(masses[i] for i in meaningful) / total)
-        matches.extend(_field_matches(record, field, read, wanted))
+        if whole_field:
+            exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
+        matches.extend(_field_matches(record, field, read, wanted, exact_field=whole_field))
     for phrase in query.phrases:
         best = max((_weight(f.name) for f in entry.fields if len(phrase) > 1 and phrase in f.norm), default=0.0)
         boost += PHRASE_BOOST * best
     for first, second in zip(query.phrases, query.phrases[1:], strict=False):
         if any(_near(f.norm, first, second) for f in entry.fields):
             boost += PROXIMITY_BOOST
-    if query.whole:
-        for field in entry.fields:
-            if _bare(field.norm) == query.whole:
-                exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
     for token, (how, term, _) in wanted.items():
         if token.startswith("=") and getattr(record, "value", None) is not None and index.df(token):
             value = format(getattr(record, "value"), "f")
             if token[1:].startswith(value.rstrip("0").rstrip(".") if "." in value else value):
                 matches.insert(0, Match("value", 0, len(value), value, "value", term))
-    if exact > 1:
-        matches = [m._replace(how="exact") if m.how == "text" and _whole(record, m) else m for m in matches]
-    unique = {(m.field, m.start, m.end, m.text): m for m in matches}
+    unique: dict[tuple[str, int, int, str], Match] = {}
+    for match in matches:
+        unique.setdefault((match.field, match.start, match.end, match.text), match)
     return round(score * boost * exact, 4), list(unique.values())
 
 
@@ -187,10 +213,6 @@ def _token_text(index: Index, text: str) -> str:
     return stem_word(index, text) if text.isalpha() and text.isascii() else text
 
 
-def _whole(record: Record, match: Match) -> bool:
-    return match.start == 0 and len(match.text) == len(str(getattr(record, match.field, "") or match.text))
-
-
 def _weight(field: str) -> float:
     return FIELD_WEIGHTS[field] / FIELD_WEIGHTS["name"]
 
@@ -209,21 +231,31 @@ def _bare(text: str) -> str:
     return "".join(c for c in text if c.isalnum() or c in ".%")
 
 
+_RANK = {"exact": 0, "value": 1, "text": 3}  # a merged span says how it was read: exactly, else not literally
+
+
 def _touching(text: str, end: int, start: int) -> bool:
     """Whether a span ending at ``end`` and one starting at ``start`` overlap or stand a space or dash apart."""
     return start <= end or (start - end <= 3 and not any(c.isalnum() for c in text[end:start]))
 
 
 def _field_matches(
-    record: Record, field: Field, read: list[tuple[str, int, int]], wanted: dict[str, tuple[str, str, int]]
+    record: Record,
+    field: Field,
+    read: list[tuple[str, int, int]],
+    wanted: dict[str, tuple[str, str, int]],
+    *,
+    exact_field: bool,
 ) -> list[Match]:
     """Each span of a field that query tokens matched, merged where spans touch."""
     spans: list[list[Any]] = []
     for text, start, end in read:
         if text in wanted:
             how, term, _ = wanted[text]
-            if spans and spans[-1][2] == how and _touching(field.norm, spans[-1][1], start):
+            if spans and _touching(field.norm, spans[-1][1], start):
                 spans[-1][1] = max(spans[-1][1], end)
+                if _RANK.get(how, 2) < _RANK.get(spans[-1][2], 2):
+                    spans[-1][2], spans[-1][3] = how, term
             else:
                 spans.append([start, end, how, term])
     out: list[Match] = []
@@ -232,5 +264,7 @@ def _field_matches(
         if field.offsets is not None:
             start, end = field.offsets[start], field.offsets[end]
         start, end = min(start, len(original)), min(end, len(original))
+        if exact_field and how == "text" and start == 0 and end == len(original):
+            how = "exact"
         out.append(Match(field.name, start, end, original[start:end], how, term))
     return out
