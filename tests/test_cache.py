@@ -13,9 +13,8 @@ import pytest
 import yaml
 
 from srfacts import cache, store
-from srfacts.index import build_index
 from srfacts.knowledge import find, load, open_store
-from srfacts.search import search, search_store
+from srfacts.search.engine import memory_index, search
 from tests.conftest import ROOT, SAMPLE
 
 QUERIES = [str(case["q"]) for case in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))]
@@ -28,12 +27,15 @@ def _cache_files(folder: Path) -> list[Path]:
 @pytest.mark.parametrize("limit", [None, 1, 3, 20])
 def test_store_search_equals_in_memory_search(limit: int | None) -> None:
     kb = load(ROOT / "data" / "facts.yaml")
-    index = build_index(kb)
+    index = memory_index(kb)
     store = open_store(ROOT / "data" / "facts.yaml")
     assert store is not None
-    for query in QUERIES:
-        expected = [(h.record.id, h.score, h.matches) for h in search(kb, query, index=index, limit=limit)]
-        assert [(h.record.id, h.score, h.matches) for h in search_store(store, query, limit=limit)] == expected, query
+    try:
+        for query in QUERIES:
+            expected = [(h.record.id, h.score, h.matches) for h in search(index, query, limit=limit)]
+            assert [(h.record.id, h.score, h.matches) for h in search(store, query, limit=limit)] == expected, query
+    finally:
+        store.close()
 
 
 def test_second_load_reads_the_cache(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,10 +97,10 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(private_cache: Path, damage: str
     if damage == "foreign-key":
         (tmp_path / "other.yaml").write_bytes(SAMPLE.read_bytes() + b"\n# another file\n")
         load(tmp_path / "other.yaml")
-    hits = [(h.record.id, h.score) for h in find(SAMPLE, "光伏")]
+    hits = [(h.record.id, h.score) for h in find(SAMPLE, "光伏").hits]
     _damage(file, damage)
-    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏")] == hits  # the search path notices too
-    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏")] == hits
+    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏").hits] == hits  # the search path notices too
+    assert [(h.record.id, h.score) for h in find(SAMPLE, "光伏").hits] == hits
     _damage(file, damage)
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
     assert [r.to_dict() for r in load(SAMPLE).all_records()] == expected
@@ -118,10 +120,15 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
         with pytest.raises(ValueError):
             for pos in range(opened.count):
                 opened.record_and_entry(pos)
+                opened.entry(pos)
+                opened.facets(pos)
             opened.record_lines()
-            opened.valued("0")
-            for name in opened.field_names:
-                opened.positions(["x"], name)
+            opened.extras()
+            for token in opened._data("vocabulary", dict):
+                opened.postings(token)
+            for name in ("stems", "spelled", "names", "search"):
+                opened._data(name, dict if name in ("stems", "spelled", "search") else list)
+            opened.char_pinyin("光")
         opened.close()
 
 

@@ -190,8 +190,9 @@ def test_other_views_are_neutralised(args: list[str], data: Path, cache: Path) -
     [
         ["show", "evil-industr\x1b[31m\u202e"],
         ["show", "\x1b]8;;http://evil\x07x\x1b]8;;\x07"],
-        ["search", "\x1b[2J\x1b[Hcleared"],
-        ["search", "industry.nam\u200b"],
+        ["show", "\x1b[2J\x1b[Hcleared"],
+        ["show", "industry.nam\u200b"],
+        ["search", "\x1b[Hxyzzyq\u200b"],
         ["metrics", "--industry", "industry.name\x1b[31m"],
         ["metrics", "--industry", "industry.aliases: [bold red]粗[/] \x1b[31mRED"],
         ["claims", "--kind", "awar\x1b[31m"],

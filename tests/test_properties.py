@@ -275,14 +275,15 @@ QUERIES = st.one_of(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(QUERIES, st.none() | st.integers(min_value=1, max_value=5))
 def test_search_never_raises(sample_kb: Any, query: str, limit: int | None) -> None:
-    from srfacts.search import search
-    from srfacts.suggest import suggestions
+    from srfacts.search.engine import memory_index, search
+    from srfacts.search.suggest import suggestions
 
-    hits = search(sample_kb, query, limit=limit)
+    index = memory_index(sample_kb)
+    hits = search(index, query, limit=limit)
     assert limit is None or len(hits) <= limit
     for hit in hits:
         json.loads(to_json(hit.to_dict()))
-    assert isinstance(suggestions(sample_kb, query), list)
+    assert isinstance(suggestions(index, query), list)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -290,5 +291,5 @@ def test_search_never_raises(sample_kb: Any, query: str, limit: int | None) -> N
 def test_search_through_the_compiled_store_never_raises(sample_kb: Any, query: str) -> None:
     from srfacts.knowledge import find
 
-    hits = find(SAMPLE, query, limit=3)  # the test's own cache folder: compiled once, then read
-    assert len(hits) <= 3
+    found = find(SAMPLE, query, limit=3)  # the test's own cache folder: compiled once, then read
+    assert len(found.hits) <= 3 and isinstance(found.suggestions, list)

@@ -73,7 +73,7 @@ def test_every_exit_status_is_documented() -> None:
 
 def test_json_fields_are_documented() -> None:
     from srfacts.knowledge import load
-    from srfacts.search import Hit, Match
+    from srfacts.search.score import Hit, Match
     from tests.conftest import SAMPLE
 
     readme = README.read_text(encoding="utf-8")

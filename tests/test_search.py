@@ -301,7 +301,10 @@ def test_numbers_match_values_and_units(index: MemoryIndex, tiny: MemoryIndex) -
     assert hit.record.id == "two-plus-four-revenue-2022"
     assert any(m.field == "value" and m.how == "value" for m in hit.matches)
     assert not any(m.how == "value" for h in search(index, "5028.1万") for m in h.matches)  # another unit
-    assert ids(search(index, "82.90%"))[0] in ("two-plus-four-revenue-share-2022", "two-plus-four-revenue-statement-2022")
+    assert ids(search(index, "82.90%"))[0] in (
+        "two-plus-four-revenue-share-2022",
+        "two-plus-four-revenue-statement-2022",
+    )
     assert search(tiny, "2248") == []  # not inside 12248
     assert ids(search(tiny, "12248")) == ["big"]
 
@@ -378,7 +381,9 @@ def test_the_store_ranks_as_the_memory_index(kb: KnowledgeBase, index: MemoryInd
                 (h.record.id, h.score, h.matches) for h in search(index, query)
             ], query
         assert suggestions(store, "guangfo") == suggestions(index, "guangfo")
-        assert search(store, "光伏", year=2022, types=("metric",)) == search(index, "光伏", year=2022, types=("metric",))
+        assert search(store, "光伏", year=2022, types=("metric",)) == search(
+            index, "光伏", year=2022, types=("metric",)
+        )
     finally:
         store.close()
 
@@ -412,7 +417,9 @@ def test_importing_the_engine_is_cheap() -> None:
     assert json.loads(run_python(code)) == []
 
 
-@pytest.mark.parametrize("query", ["光伏", "上饶规上工业企业一共有多少家？", "How many above-size enterprises?", "光付"])
+@pytest.mark.parametrize(
+    "query", ["光伏", "上饶规上工业企业一共有多少家？", "How many above-size enterprises?", "光付"]
+)
 def test_a_warm_search_imports_nothing_heavy(query: str) -> None:
     code = (
         "import atexit, io, json, runpy, sys\n"
@@ -445,7 +452,9 @@ def test_cli_search_json(cli: CliRunner) -> None:
     hits = json.loads(result.stdout)
     assert hits[0]["id"] == "photovoltaic-new-energy" and hits[0]["type"] == "industry"
     assert hits[0]["score"] > hits[-1]["score"]
-    assert {"field": "aliases", "start": 0, "end": 2, "text": "光伏", "how": "exact", "term": "光伏"} in hits[0]["matched"]
+    assert {"field": "aliases", "start": 0, "end": 2, "text": "光伏", "how": "exact", "term": "光伏"} in hits[0][
+        "matched"
+    ]
 
 
 def test_cli_search_question_words_and_filters(cli: CliRunner) -> None:

@@ -83,7 +83,11 @@ def _facts(row: dict[str, Any], words: dict[str, str], english: bool) -> list[st
     rank = row.get("rank")
     if rank:
         where = rank.get("scope_en" if english else "scope")
-        out.append(f"{words['rank']} {where} #{rank['position']}" if english else f"{words['rank']} {where}第{rank['position']}")
+        out.append(
+            f"{words['rank']} {where} #{rank['position']}"
+            if english
+            else f"{words['rank']} {where}第{rank['position']}"
+        )
     if row.get("status") == "target":
         out.append(words["target"])
     return out

@@ -503,6 +503,17 @@ def _detail(row: dict[str, Any], lang: str = "zh") -> str:
     return str(row.get("kind") or row.get("tier") or row.get("published") or "")
 
 
+MATCHES_SHOWN = 3  # distinct matched texts a table row shows (JSON has them all)
+
+
+def _distinct_matches(matches: Sequence[Any]) -> list[Any]:
+    """The first match of each distinct text, at most ``MATCHES_SHOWN`` (a table row stays short)."""
+    seen: dict[str, Any] = {}
+    for match in matches:
+        seen.setdefault(match.text.casefold(), match)
+    return list(seen.values())[:MATCHES_SHOWN]
+
+
 def search_fields() -> tuple[str, ...]:
     """Every field a search hit can carry: the fields of every record type, ``score`` and ``matched``."""
     from srfacts.model import RECORD_TYPES
@@ -523,7 +534,7 @@ def hits_view(
     for index, hit in enumerate(hits):
         record = hit.record.to_dict()
         label = hit.record.label_en if lang == "en" else hit.record.label
-        matched = [m for m in hit.matches if m.field not in label_fields]
+        matched = _distinct_matches([m for m in hit.matches if m.field not in label_fields])
         rows.append(
             {
                 "type": hit.record.TYPE,

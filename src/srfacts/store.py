@@ -105,6 +105,7 @@ class _Writer:
                     "hints": {k: list(v) for k, v in words.hints.items()},
                     "relative": words.relative,
                     "reference_year": index.reference_year,
+                    "context": index.context,
                 }
             ),
         )
@@ -277,6 +278,11 @@ class Store:
     def reference_year(self) -> int | None:
         year = self._data("search", dict).get("reference_year")
         return year if isinstance(year, int) else None
+
+    @property
+    def context(self) -> frozenset[str]:
+        found = self._data("search", dict).get("context")
+        return frozenset(t for t in found if isinstance(t, str)) if isinstance(found, list) else frozenset()
 
     def df(self, token: str) -> int:
         found = self._data("vocabulary", dict).get(token)

@@ -15,7 +15,7 @@ compiled store writes out:
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from importlib import resources
 from typing import NamedTuple
 
@@ -44,12 +44,13 @@ class IndexData(NamedTuple):
 
     entries: list[Entry]
     facets: list[Facets]
-    postings: dict[str, tuple[array, array]]  # token -> (positions 'I', weights 'H')
+    postings: "dict[str, tuple[array[int], array[int]]]"  # token -> (positions 'I', weights 'H')
     stems: dict[str, str]
     spelled: dict[str, list[str]]
     char_pinyin: list[str]  # pinyin of U+4E00 + i ("" when none)
     t2s: dict[str, str]
     names: list[tuple[str, str, str]]  # (name as written, normalised, pinyin)
+    context: list[str]  # tokens of the place most figures are about (上饶市): they say little in a query
     question_words: QuestionWords
     synonyms: list[SynonymGroup]
     reference_year: int | None
@@ -82,6 +83,7 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
         char_pinyin,
         t2s,
         _names(records, entries, char_pinyin),
+        _context(records, fold, stemmer),
         words,
         synonyms,
         _reference_year(kb),
@@ -102,7 +104,7 @@ class _Postings:
             for field in entry.fields:
                 lengths.setdefault(field.name, []).append(len(field.norm))
         self.average = {name: max(1.0, sum(v) / len(v)) for name, v in lengths.items()}
-        self.postings: dict[str, tuple[array, array]] = {}
+        self.postings: dict[str, tuple[array[int], array[int]]] = {}
         self.stem = stemmer
         self._counted: dict[str, list[tuple[str, int]]] = {}  # text -> its tokens and their counts
         self._tokens: dict[str, str] = {}  # one string object per distinct token
@@ -135,19 +137,21 @@ class _Postings:
             held[0].append(pos)
             held[1].append(int(SCALE * tf * (K1 + 1) / (K1 + tf) + 0.5))
 
-    def finish(self) -> dict[str, tuple[array, array]]:
+    def finish(self) -> "dict[str, tuple[array[int], array[int]]]":
         self._counted.clear()
         return self.postings
 
 
 def value_tokens(record: Record) -> list[str]:
-    """A metric's value as tokens: ``=2248``, and with each prefix of its unit (``=5028.1亿``)."""
+    """A metric's value as tokens: ``=2248``, and with each prefix of its unit (``=5028.1亿``); its unit
+    as tokens (``#亿元``, ``#亿``, ``#元``), for questions that ask for one (多少亿)."""
     value = getattr(record, "value", None)
     if value is None:
         return []
     number = plain_number(format(value, "f"))
     unit = normalise(str(getattr(record, "unit", "") or ""))
-    return [f"={number}"] + [f"={number}{unit[:size]}" for size in range(1, len(unit) + 1)]
+    out = [f"={number}"] + [f"={number}{unit[:size]}" for size in range(1, len(unit) + 1)]
+    return out + sorted({f"#{part}" for size in range(1, len(unit) + 1) for part in (unit[:size], unit[-size:])})
 
 
 def traditional_table() -> dict[str, str]:
@@ -194,7 +198,7 @@ def _in_context(run: str) -> list[str]:
 
 
 def _spelled(
-    postings: dict[str, tuple[array, array]], entries: list[Entry], char_pinyin: list[str]
+    postings: "dict[str, tuple[array[int], array[int]]]", entries: list[Entry], char_pinyin: list[str]
 ) -> dict[str, list[str]]:
     """Each Chinese token of the data under its pinyin and initials keys."""
     readings: dict[str, set[tuple[str, ...]]] = {}
@@ -252,6 +256,17 @@ def _names(records: tuple[Record, ...], entries: list[Entry], char_pinyin: list[
                     shown = written[found.start() : found.end()] if field.offsets is None else word
                     out[word] = (shown, word, spelled)
     return list(out.values())
+
+
+def _context(records: tuple[Record, ...], fold: dict[int, str], stem: Stemmer) -> list[str]:
+    """The tokens of the scopes that a fifth or more of the figures share (上饶市, Shangrao): the
+    place the whole file is about, which a query names without asking anything by it."""
+    scopes: Counter[str] = Counter()
+    metrics = [r for r in records if r.TYPE == "metric"]
+    for record in metrics:
+        scopes.update({getattr(record, "scope", "") or "", getattr(record, "scope_en", "") or ""} - {""})
+    shared = [scope for scope, count in scopes.items() if count >= max(3, len(metrics) // 5)]
+    return sorted({token for scope in shared for token in index_tokens(normalise(scope, fold), stem)})
 
 
 def question_words() -> QuestionWords:

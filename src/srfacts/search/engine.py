@@ -16,8 +16,6 @@ from srfacts.search.query import read_query
 from srfacts.search.score import RERANK, Hit, first_pass, second_pass
 
 if TYPE_CHECKING:
-    from array import array
-
     from srfacts.search.build import IndexData
     from srfacts.search.entries import Index
 
@@ -104,12 +102,16 @@ class MemoryIndex:
     def reference_year(self) -> int | None:
         return self.data.reference_year
 
+    @property
+    def context(self) -> frozenset[str]:
+        return frozenset(self.data.context)
+
     def df(self, token: str) -> int:
         found = self.data.postings.get(token)
         return len(found[0]) if found else 0
 
-    def postings(self, token: str) -> "tuple[array[int], array[int]] | tuple[(), ()]":
-        return self.data.postings.get(token) or ((), ())  # type: ignore[return-value]
+    def postings(self, token: str) -> tuple[Sequence[int], Sequence[int]]:
+        return self.data.postings.get(token) or ((), ())
 
     def stem(self, word: str) -> str | None:
         return self.data.stems.get(word)

@@ -8,12 +8,13 @@ pinyin spelling or its initials stand for, a homophone of a Chinese typo, an Eng
 two edits away, a metric's value. A group whose forms occur nowhere in the index is left out.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from srfacts.search.entries import Index
-from srfacts.search.text import Stemmer, Token, has_cjk, is_cjk, normalise, tokens
+from srfacts.search.text import UNIT_PREFIXES, Stemmer, Token, has_cjk, is_cjk, normalise, tokens
 
 SYNONYM = "synonym"
 PINYIN_WEIGHT = 0.8
@@ -25,6 +26,10 @@ MAX_QUERY = 512  # characters of a query read (a longer one is cut: nobody asks 
 _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _YEAR = re.compile(r"(?<![0-9.])((?:19|20)[0-9]{2})(?![0-9.])")
 _STEMMER = Stemmer()
+UNIT_WEIGHT = 0.5
+CONTEXT_WEIGHT = 0.3
+_ASKED_UNIT = re.compile("(?:多少|几)(" + "|".join(u for u in UNIT_PREFIXES if not u.isascii()) + ")")
+_SAME_UNIT = {"家": ("户",), "户": ("家",)}  # counters of enterprises
 
 
 def stem_word(index: Index, word: str) -> str:
@@ -71,18 +76,39 @@ def read_query(query: str, index: Index) -> Query:
             years.append(index.reference_year + offset)
             text = text.replace(phrase, " ")
     years += [int(y) for y in _YEAR.findall(text)]
+    units = _asked_units(text, index)
     cleaned, hints = _set_aside_question_words(text, index)
     reader = _Reader(index)
-    groups = reader.groups(cleaned)
+    groups = reader.groups(cleaned) + units
     for hint in hints:
         alternative = reader.alternative(hint, HINT_WEIGHT, "hint")
         if alternative is not None:
             groups.append(Group(hint, (alternative,), meaningful=False))
     named = {str(y) for y in years}  # a year lifts its records (see score); it is no word to cover
     groups = [g._replace(meaningful=False) if g.label.rstrip("年") in named else g for g in groups]
+    groups = [_in_context(g, index.context) for g in groups]
     phrases = [p for p in re.split(r"[^\w.%]+", cleaned) if p]
     whole = "".join(phrases)
     return Query(text, [g for g in groups if g.alternatives], phrases, whole, tuple(dict.fromkeys(years)))
+
+
+def _in_context(group: Group, context: frozenset[str]) -> Group:
+    """A group that only names the place the file is about (上饶, Shangrao) weighs little and asks nothing."""
+    if not context or not all(set(a.tokens) <= context for a in group.alternatives):
+        return group
+    lighter = tuple(a._replace(weight=a.weight * CONTEXT_WEIGHT) for a in group.alternatives)
+    return Group(group.label, lighter, meaningful=False)
+
+
+def _asked_units(text: str, index: Index) -> list[Group]:
+    """The unit a question asks for (多少辆, 几家): lifts the figures in that unit."""
+    out: list[Group] = []
+    for found in _ASKED_UNIT.finditer(text):
+        unit = found.group(1)
+        forms = [f"#{u}" for u in (unit, *_SAME_UNIT.get(unit, ())) if index.df(f"#{u}")]
+        if forms:
+            out.append(Group(found.group(), tuple(Alternative((f,), UNIT_WEIGHT, "unit") for f in forms), False))
+    return out
 
 
 def _set_aside_question_words(text: str, index: Index) -> tuple[str, list[str]]:
@@ -231,7 +257,7 @@ class _Reader:
         """Pinyin words (guangfu, "jingke nengyuan") as the Chinese bigrams they spell."""
         syllables = [s for _, split in run for s in split]
         found_any = False
-        for first, second in zip(syllables, syllables[1:], strict=False):
+        for first, second in itertools.pairwise(syllables):
             found = self.index.spelled(f"p {first} {second}")
             if found:
                 found_any = True

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from srfacts.model import Record
 from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, Index, original_text
 from srfacts.search.query import Query, stem_word
-from srfacts.search.text import tokens
+from srfacts.search.text import plain_number, tokens
 
 SCALE = 10000.0  # postings hold term weights in 1/SCALE
 COVERAGE_FLOOR = 0.05
@@ -182,11 +182,14 @@ def second_pass(index: Index, query: Query, pos: int, score: float) -> tuple[flo
     for first, second in zip(query.phrases, query.phrases[1:], strict=False):
         if any(_near(f.norm, first, second) for f in entry.fields):
             boost += PROXIMITY_BOOST
-    for token, (how, term, _) in wanted.items():
-        if token.startswith("=") and getattr(record, "value", None) is not None and index.df(token):
-            value = format(getattr(record, "value"), "f")
-            if token[1:].startswith(value.rstrip("0").rstrip(".") if "." in value else value):
-                matches.insert(0, Match("value", 0, len(value), value, "value", term))
+    value = getattr(record, "value", None)
+    if value is not None:
+        written = format(value, "f")
+        number = plain_number(written)
+        for token, (_, term, _) in wanted.items():
+            if token.startswith("=") and token[1:].startswith(number) and not token[1 + len(number) :][:1].isdigit():
+                matches.insert(0, Match("value", 0, len(written), written, "value", term))
+                break
     unique: dict[tuple[str, int, int, str], Match] = {}
     for match in matches:
         unique.setdefault((match.field, match.start, match.end, match.text), match)
