@@ -57,7 +57,8 @@ TARGET_COLD_MIB = 600
 def run_and_wait(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Like ``measure`` but collects the child's own rusage (peak memory)."""
     start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=quiet)
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)

@@ -119,8 +119,7 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
     if opened is not None:
         with pytest.raises(ValueError):
             for pos in range(opened.count):
-                opened.record_and_entry(pos)
-                opened.entry(pos)
+                opened.record(pos)
                 opened.facets(pos)
             opened.record_lines()
             opened.extras()
@@ -162,8 +161,8 @@ def test_cache_is_data_not_code(private_cache: Path) -> None:
     assert "import pickle" not in source and "pickle." not in source
     opened = store.Store.open(file.stem)
     assert opened is not None
-    record, entry = opened.record_and_entry(0)
-    assert record.TYPE == "source" and isinstance(entry, list) and entry[0] == record.id
+    record = opened.record(0)
+    assert record.TYPE == "source" and opened.entry(0).id == record.id
     opened.close()
 
 

@@ -393,8 +393,10 @@ def test_a_damaged_postings_block_is_an_error_not_an_answer(kb: KnowledgeBase) -
     store = Store.open(str(kb.cache_key))
     assert store is not None
     try:
-        offset, count, crc = store._data("vocabulary", dict)["光伏"]
-        store._data("vocabulary", dict)["光伏"] = [offset, count, crc ^ 1]
+        number = store._data("vocabulary", dict)["光伏"]
+        store.df("光伏")  # reads the blocks
+        assert store._blocks is not None
+        store._blocks[3 * number + 2] ^= 1  # its CRC-32
         with pytest.raises(ValueError):
             search(store, "光伏")
     finally:

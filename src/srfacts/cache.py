@@ -30,7 +30,7 @@ from srfacts.model import (
     is_decimal,
 )
 
-FORMAT = "srfacts-cache-6"
+FORMAT = "srfacts-cache-9"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 

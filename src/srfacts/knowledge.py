@@ -45,9 +45,10 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
     paused = gc.isenabled()
     gc.disable()
     try:
-        data = read_bytes(path)
-        kb = _build(data, str(path))
-        kb.cache_key = cache.content_key(data)
+        held = [read_bytes(path)]  # a list, so that _build can drop the bytes once decoded
+        key = cache.content_key(held[0])
+        kb = _build(held, str(path))
+        kb.cache_key = key
         if use_cache:
             compile_store(kb, progress)
         return kb
@@ -165,9 +166,10 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
             try:
                 return store.section(record_type)
             except ValueError:
-                data = read_bytes(path)  # keyed by the bytes parsed now, even if the file changed since
-                rebuilt.append(_build(data, where))
-                rebuilt[0].cache_key = cache.content_key(data)
+                held = [read_bytes(path)]  # keyed by the bytes parsed now, even if the file changed since
+                key = cache.content_key(held[0])
+                rebuilt.append(_build(held, where))
+                rebuilt[0].cache_key = key
                 store.close()
                 compile_store(rebuilt[0])
         return rebuilt[0]._section(record_type)
@@ -189,12 +191,14 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     return kb
 
 
-def _build(data: bytes, where: str) -> KnowledgeBase:
+def _build(data: list[bytes], where: str) -> KnowledgeBase:
+    """Decode, parse and check a knowledge file's bytes (taken out of ``data``: a large file's bytes
+    are not kept while its records are built)."""
     from srfacts.datafile import decode
     from srfacts.validate import build
     from srfacts.yaml_reader import parse_yaml
 
-    return build(parse_yaml(decode(data, where), where), where)
+    return build(parse_yaml(decode(data.pop(), where), where), where)
 
 
 def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:

@@ -6,12 +6,12 @@ section is:
 
     MAGIC  sections ...  header  trailer (header offset, header length, header CRC, MAGIC)
 
-- ``records`` and ``entries``: each record (its fields as a list) and each record's search
-  index entry (normalised field texts), one after another; ``index`` holds the place of each
-  (offset, length and CRC-32 of both, six 32-bit numbers per record, in file order).
+- ``records``: each record (its fields as a list), one after another; ``index`` holds the place
+  of each (offset, length and CRC-32, three 32-bit numbers per record, in file order).
 - postings, one block per token (record positions as 32-bit numbers, then BM25F weights as
-  16-bit ones), and ``vocabulary``: token -> offset, number of records, CRC-32 of its block.
-- ``stems``, ``spelled`` (pinyin and initials keys -> Chinese tokens), ``char_pinyin``,
+  16-bit ones); ``vocabulary``: token -> its number; ``blocks``: for each number, the offset,
+  number of records and CRC-32 of its block (64-bit numbers).
+- ``stems``, ``spelled`` (pinyin and initials keys -> Chinese tokens), ``char_pinyin``, ``syllables``,
   ``facets`` (type, years, industries, kind of each record), ``names`` (for did-you-mean),
   ``search`` (question words, the reference year), ``lines`` (id -> line), ``extras``
   (synonyms, glossary).
@@ -28,12 +28,12 @@ import marshal
 import os
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from srfacts import cache
-from srfacts.search.entries import Entry, Facets, QuestionWords, entry_from_row, entry_to_row
+from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
 
 if TYPE_CHECKING:
     from srfacts.model import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
 SUFFIX = "pack"
-_SLOT = 24  # bytes per record in the index: offset, length, CRC of the record and of its entry
+_SLOT = 12  # bytes per record in the index: offset, length and CRC-32 of the record
 
 
 def write(key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None = None) -> bool:
@@ -83,16 +83,19 @@ class _Writer:
             places.append(self.put(marshal.dumps(cache.encode_record(record))))
             if progress and done % 1000 == 0:
                 progress(1000)
-        entries = [self.put(marshal.dumps(entry_to_row(entry))) for entry in index.entries]
-        self.section("index", b"".join(_slot(*r, *e) for r, e in zip(places, entries, strict=True)))
-        vocabulary: dict[str, list[int]] = {}
-        for token, (positions, weights) in index.postings.items():
-            offset, length, crc = self.put(positions.tobytes() + weights.tobytes())
-            vocabulary[token] = [offset, len(positions), crc]
+        self.section("index", b"".join(_slot(*place) for place in places))
+        vocabulary: dict[str, int] = {}
+        blocks = array("Q")  # per token: offset, number of records, CRC-32 of its block
+        for number, (token, (positions, weights)) in enumerate(index.postings.items()):
+            offset, _, crc = self.put(positions.tobytes() + weights.tobytes())
+            vocabulary[token] = number
+            blocks.extend((offset, len(positions), crc))
         self.section("vocabulary", marshal.dumps(vocabulary))
+        self.section("blocks", blocks.tobytes())
         self.section("stems", marshal.dumps(index.stems))
         self.section("spelled", marshal.dumps(index.spelled))
         self.section("char_pinyin", marshal.dumps(index.char_pinyin))
+        self.section("syllables", marshal.dumps(sorted({s for s in index.char_pinyin if s})))
         self.section("facets", marshal.dumps([list(f) for f in index.facets]))
         self.section("names", marshal.dumps([list(n) for n in index.names]))
         words = index.question_words
@@ -131,27 +134,6 @@ def _slot(*numbers: int) -> bytes:
     return b"".join(number.to_bytes(4, "little") for number in numbers)
 
 
-class _Fold(Mapping[int, int]):
-    """The Traditional-to-Simplified table as a ``str.translate`` mapping, looked up only for
-    the characters of a query (no table is built)."""
-
-    def __init__(self, keys: str, values: str) -> None:
-        self._from = keys
-        self._to = values
-
-    def __getitem__(self, code: int) -> int:
-        at = self._from.find(chr(code))
-        if at < 0:
-            raise KeyError(code)
-        return ord(self._to[at])
-
-    def __iter__(self) -> Iterator[int]:
-        return (ord(key) for key in self._from)
-
-    def __len__(self) -> int:
-        return len(self._from)
-
-
 class Store:
     """An open compiled cache entry: records by position, and candidates for a query."""
 
@@ -162,13 +144,18 @@ class Store:
         keys, values = meta["t2s"]
         if not (isinstance(keys, str) and isinstance(values, str) and len(keys) == len(values)):
             raise ValueError("t2s table")
-        self.fold = _Fold(keys, values)
+        self._t2s = (keys, values)
+        self._fold: dict[int, int] | None = None
         self.types: dict[str, list[int]] = meta["types"]
         self._sections: dict[str, list[int]] = meta["sections"]
         self._loaded: dict[str, Any] = {}
         self._words: QuestionWords | None = None
         self._syllables: frozenset[str] | None = None
         self._index: bytes | None = None
+        self._records: dict[int, Record] = {}
+        self._blocks: array[int] | None = None
+        self._synonyms: tuple[SynonymGroup, ...] | None = None
+        self._entries: dict[int, Entry] = {}
 
     @classmethod
     def open(cls, key: str) -> "Store | None":
@@ -222,21 +209,21 @@ class Store:
         return self.section("industry")  # type: ignore[return-value]
 
     def record(self, pos: int) -> "Record":
-        """The record at ``pos`` (ValueError if it does not decode)."""
-        return self.record_and_entry(pos, entry=False)[0]
+        """The record at ``pos`` (ValueError if it does not decode); read once."""
+        found = self._records.get(pos)
+        if found is None:
+            found = self._records[pos] = self._read_record(pos)
+        return found
 
-    def record_and_entry(self, pos: int, *, entry: bool = True) -> "tuple[Record, Any]":
-        """The record at ``pos`` and its search index entry as plain data (None unless ``entry``)."""
+    def _read_record(self, pos: int) -> "Record":
         try:
             if self._index is None:
                 self._index = self._section("index")
             slot = self._index[pos * _SLOT : (pos + 1) * _SLOT]
             if len(slot) != _SLOT or pos < 0:
                 raise ValueError(f"no record at {pos}")
-            numbers = [int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4)]
-            row = _load(_read(self.file, *numbers[:3]))
-            record = cache.decode_record(_type_at(self.types, pos), row)
-            return record, _load(_read(self.file, *numbers[3:])) if entry else None
+            offset, length, crc = (int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4))
+            return cache.decode_record(_type_at(self.types, pos), _load(_read(self.file, offset, length, crc)))
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
             raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
@@ -256,6 +243,14 @@ class Store:
     # The search engine's ``Index`` interface (srfacts.search.entries.Index).
 
     @property
+    def fold(self) -> dict[int, int]:
+        """Traditional -> Simplified, as a ``str.translate`` table (made on first use)."""
+        if self._fold is None:
+            keys, values = self._t2s
+            self._fold = dict(zip(map(ord, keys), map(ord, values), strict=True))
+        return self._fold
+
+    @property
     def question_words(self) -> "QuestionWords":
         if self._words is None:
             meta = self._data("search", dict)
@@ -272,7 +267,10 @@ class Store:
 
     @property
     def synonyms(self) -> "tuple[SynonymGroup, ...]":
-        return self.extras()[0]
+        if self._synonyms is None:
+            extras = self._data("extras", dict)
+            self._synonyms = cache.decode_extras({"synonyms": extras.get("synonyms"), "glossary": []})[0]
+        return self._synonyms
 
     @property
     def reference_year(self) -> int | None:
@@ -284,13 +282,29 @@ class Store:
         found = self._data("search", dict).get("context")
         return frozenset(t for t in found if isinstance(t, str)) if isinstance(found, list) else frozenset()
 
+    def _block(self, token: str) -> tuple[int, int, int] | None:
+        """Where the postings of ``token`` are: offset, number of records, CRC-32 (None: nowhere)."""
+        number = self._data("vocabulary", dict).get(token)
+        if number is None:
+            return None
+        if self._blocks is None:
+            self._blocks = array("Q")
+            try:
+                self._blocks.frombytes(self._section("blocks"))
+            except (OSError, KeyError, ValueError) as error:
+                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+        if not isinstance(number, int) or not 0 <= 3 * number < len(self._blocks) - 2:
+            raise ValueError("the compiled cache does not decode: a token without its postings")
+        offset, count, crc = self._blocks[3 * number : 3 * number + 3]
+        return offset, count, crc
+
     def df(self, token: str) -> int:
-        found = self._data("vocabulary", dict).get(token)
-        return int(found[1]) if found else 0
+        found = self._block(token)
+        return found[1] if found else 0
 
     def postings(self, token: str) -> "tuple[array[int], array[int]]":
         """The records holding ``token`` and its weight in each (ValueError if they do not decode)."""
-        found = self._data("vocabulary", dict).get(token)
+        found = self._block(token)
         positions, weights = array("I"), array("H")
         if not found:
             return positions, weights
@@ -321,7 +335,7 @@ class Store:
 
     def syllables(self) -> frozenset[str]:
         if self._syllables is None:
-            self._syllables = frozenset(s for s in self._data("char_pinyin", list) if isinstance(s, str) and s)
+            self._syllables = frozenset(s for s in self._data("syllables", list) if isinstance(s, str))
         return self._syllables
 
     def words_near(self, length: int, spread: int) -> list[str]:
@@ -335,11 +349,10 @@ class Store:
             raise ValueError(f"the compiled cache does not decode: {error!r}") from None
 
     def entry(self, pos: int) -> "Entry":
-        row = self.record_and_entry(pos)[1]
-        try:
-            return entry_from_row(row)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+        found = self._entries.get(pos)
+        if found is None:
+            found = self._entries[pos] = build_entry(self.record(pos), self.fold)
+        return found
 
     def suggestion_keys(self) -> list[tuple[str, str, str]]:
         try:

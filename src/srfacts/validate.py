@@ -571,46 +571,53 @@ def record_text(record: Record) -> str:
     return _texts(record, TEXT_FIELDS) + extra
 
 
-def glossary_problems(record: Record, glossary: tuple[GlossaryTerm, ...]) -> list[tuple[str, str]]:
+class GlossaryMatcher:
+    """Finds the glossary terms a (folded) Chinese text holds as words, in one pass of a regular
+    expression: longer terms first, so an occurrence that straddles the end of another term
+    starting earlier is not a word of its own (上饶商会 holds 上饶, not 饶商); a term inside a term
+    found (规上 in 规上工业企业) is held too."""
+
+    def __init__(self, glossary: tuple[GlossaryTerm, ...]) -> None:
+        self.by_key: dict[str, GlossaryTerm] = {}
+        for term in glossary:
+            key = fold(term.zh)
+            if key:
+                self.by_key.setdefault(key, term)
+        keys = sorted(self.by_key, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+        self.inside = {k: [o for o in keys if o != k and o in k] for k in keys}
+
+    def held(self, text: str) -> list[GlossaryTerm]:
+        if self.pattern is None:
+            return []
+        found: dict[str, GlossaryTerm] = {}
+        for key in self.pattern.findall(text):
+            for held in (key, *self.inside[key]):
+                found.setdefault(self.by_key[held].zh, self.by_key[held])
+        return list(found.values())
+
+
+def glossary_problems(record: Record, glossary: tuple[GlossaryTerm, ...] | GlossaryMatcher) -> list[tuple[str, str]]:
     """(English field, message) for each Chinese field of ``record`` holding a glossary term whose
     English twin uses neither the glossary's English nor one of its forms."""
+    matcher = glossary if isinstance(glossary, GlossaryMatcher) else GlossaryMatcher(glossary)
     pairs = [(zh, en, _texts(record, (zh,)), _texts(record, en)) for zh, en in TWINS]
     rank = getattr(record, "rank", None)
     if isinstance(rank, Rank):
         pairs.append(("rank.scope", ("rank.scope_en",), rank.scope, rank.scope_en))
     found: list[tuple[str, str]] = []
-    for zh_field, en_fields, chinese, english in pairs:
+    for zh_field, en_fields, chinese, english_text in pairs:
         if not chinese:
             continue
-        held, english = _held_terms(fold(chinese), glossary), english_form(english)
+        held = matcher.held(fold(chinese))
+        if not held:
+            continue
+        english = english_form(english_text)
         for term in held:
             if not any(english_form(e) in english for e in (term.en, *term.forms)):
                 wanted = " or ".join(f"'{e}'" for e in (term.en, *term.forms))
                 message = f"{zh_field} has '{term.zh}', so {' or '.join(en_fields)} must say {clip(wanted)}"
                 found.append((en_fields[-1] if zh_field == "aliases" else en_fields[0], message))
-    return found
-
-
-def _held_terms(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[GlossaryTerm]:
-    """The glossary terms a (folded) Chinese text holds as words.
-
-    Chinese has no spaces, so an occurrence that straddles the end of another term starting
-    earlier is not a word of its own (上饶商会 holds 上饶, not 饶商); a term inside another
-    (规上 in 规上工业企业) is held.
-    """
-    spans = [(at, at + len(key), term) for term in glossary if (key := fold(term.zh)) for at in _starts(text, key)]
-    held: dict[str, GlossaryTerm] = {}
-    for start, end, term in spans:
-        if not any(s < start < e < end for s, e, _ in spans):
-            held.setdefault(term.zh, term)
-    return list(held.values())
-
-
-def _starts(text: str, part: str) -> list[int]:
-    found, at = [], text.find(part)
-    while at >= 0:
-        found.append(at)
-        at = text.find(part, at + 1)
     return found
 
 
@@ -622,7 +629,12 @@ def _extras(
 ) -> tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]:
     """The synonym groups and the glossary, checked against the records (SR112-SR115)."""
     everything = [record for section in records for record in section]
-    haystack = fold("\n".join(record_text(r) for r in everything))
+    pending = {fold(t).strip() for values, _ in rows["synonyms"] for t in values["terms"]}
+    for record in everything:  # record by record: a file of 100,000 records is never one string
+        if not pending:
+            break
+        text = fold(record_text(record))
+        pending = {key for key in pending if key not in text}
     groups: list[SynonymGroup] = []
     seen: dict[str, int] = {}
     for values, item in rows["synonyms"]:
@@ -634,7 +646,7 @@ def _extras(
                 check.add("SR113", f"search term '{clip(term)}' is also in {where}", at, None, "terms")
                 continue
             seen[key] = item.line
-            if key not in haystack:
+            if key in pending:
                 check.add("SR112", f"search term '{clip(term)}' occurs in no record", at, None, "terms")
         groups.append(SynonymGroup(values["terms"], values.get("weight", 0.8)))
     glossary: list[GlossaryTerm] = []
@@ -648,9 +660,10 @@ def _extras(
         first[key] = item.line
         glossary.append(GlossaryTerm(values["zh"], values["en"], values.get("forms", ()), values.get("note")))
     terms = tuple(glossary)
+    matcher = GlossaryMatcher(terms)
     for record in everything:
         item = items[record.id]
-        for field, message in glossary_problems(record, terms):
+        for field, message in glossary_problems(record, matcher):
             at = item.marks.get(field.split(".")[0]) or (item.line, item.column)
             check.add("SR114", message, at, record.id, field)
     return tuple(groups), terms

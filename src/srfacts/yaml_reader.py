@@ -14,7 +14,25 @@ from srfacts.datafile import decode, fail, max_depth, read_bytes
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_NUMBER_STARTS = frozenset("+-.0123456789")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class Marks(dict[Any, int]):
+    """The line and column of each key or item, packed in one number (a tuple apiece costs three
+    objects, which a file of 100,000 records holds millions of)."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: Any, mark: tuple[int, int]) -> None:  # type: ignore[override]
+        super().__setitem__(key, mark[0] << 32 | mark[1])
+
+    def __getitem__(self, key: Any) -> tuple[int, int]:  # type: ignore[override]
+        packed = super().__getitem__(key)
+        return packed >> 32, packed & 0xFFFFFFFF
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 - dict.get would skip the unpacking
 
 
 class YamlMap(dict[str, Any]):
@@ -26,7 +44,7 @@ class YamlMap(dict[str, Any]):
         super().__init__()
         self.line = line
         self.column = column
-        self.marks: dict[str, tuple[int, int]] = {}
+        self.marks = Marks()
 
 
 class YamlList(list[Any]):
@@ -38,7 +56,7 @@ class YamlList(list[Any]):
         super().__init__()
         self.line = line
         self.column = column
-        self.marks: dict[int, tuple[int, int]] = {}
+        self.marks = Marks()
 
 
 def parse_yaml(text: str, where: str) -> YamlMap:
@@ -51,8 +69,15 @@ def parse_yaml(text: str, where: str) -> YamlMap:
     pending_key: list[str | None] = []
     root: Any = None
     documents = 0
+    scalar_event = yaml.ScalarEvent
     try:
         for event in yaml.parse(text, Loader=loader):
+            if type(event) is scalar_event and not event.anchor and event.tag is None:  # the most common: quick
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                value = _scalar(event.value, plain=bool(event.implicit[0]))
+                root = _attach(stack, pending_key, value, line, column, where, root)
+                continue
             if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
                 continue
             mark = event.start_mark
@@ -146,7 +171,7 @@ def _attach(
 
 def _scalar(raw: str, plain: bool) -> Any:
     """Type a scalar: quoted ones stay strings; plain ones may be null, bool or number only."""
-    if not plain:
+    if not plain or (raw and raw[0] not in _NUMBER_STARTS and raw not in _NULLS and raw not in _BOOLS):
         return raw
     if raw in _NULLS:
         return None

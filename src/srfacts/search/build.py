@@ -15,34 +15,26 @@ compiled store writes out:
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import NamedTuple
 
 from srfacts.model import KnowledgeBase, Record, SynonymGroup
-from srfacts.search.entries import (
-    FIELD_WEIGHTS,
-    NAME_FIELDS,
-    Entry,
-    Facets,
-    QuestionWords,
-    build_entry,
-    original_text,
-    record_facets,
-)
-from srfacts.search.text import Stemmer, has_cjk, is_cjk, normalise, plain_number, tokens
+from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Facets, QuestionWords, field_texts, record_facets
+from srfacts.search.text import Stemmer, is_cjk, normalise, normalise_with_offsets, plain_number, token_texts
 
 K1 = 1.2
 B = 0.75
 SCALE = 10000  # term weights are stored as whole numbers of 1/SCALE
 FIRST_CJK, LAST_CJK = 0x4E00, 0xA000
 _SPELLED_FIELDS = frozenset({"name", "aliases", "title", "text"})
+_CJK_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+_NAME_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}")
 
 
 class IndexData(NamedTuple):
     """Everything a query needs, as plain data."""
 
-    entries: list[Entry]
     facets: list[Facets]
     postings: "dict[str, tuple[array[int], array[int]]]"  # token -> (positions 'I', weights 'H')
     stems: dict[str, str]
@@ -61,11 +53,10 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
     t2s = traditional_table()
     fold = {ord(k): v for k, v in t2s.items()}
     records = kb.all_records()
-    entries = [build_entry(r, fold) for r in records]
     stemmer = Stemmer()
-    builder = _Postings(entries, stemmer)
-    for pos, (record, entry) in enumerate(zip(records, entries, strict=True)):
-        builder.add(pos, record, entry)
+    builder = _Postings(records, fold, stemmer)
+    for pos, record in enumerate(records):
+        builder.add(pos, record)
         if report and (pos + 1) % 1000 == 0:
             report(1000)
     words = question_words()
@@ -73,16 +64,15 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
     for term in [t for g in synonyms for t in g.terms] + [t for h in words.hints.values() for t in h]:
         index_tokens(normalise(term, fold), stemmer)  # so a query never needs the stemmer for these
     char_pinyin = _char_pinyin()
-    spelled = _spelled(builder.postings, entries, char_pinyin)
+    postings = builder.finish()
     return IndexData(
-        entries,
         [record_facets(r) for r in records],
-        builder.finish(),
+        postings,
         dict(stemmer.known()),
-        spelled,
+        _spelled(postings, records, fold, char_pinyin),
         char_pinyin,
         t2s,
-        _names(records, entries, char_pinyin),
+        _names(records, fold, char_pinyin),
         _context(records, fold, stemmer),
         words,
         synonyms,
@@ -92,41 +82,50 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
 
 def index_tokens(text: str, stem: Callable[[str], str]) -> list[str]:
     """The tokens of normalised text, English words stemmed."""
-    return [stem(t.text) if t.text.isalpha() and t.text.isascii() else t.text for t in tokens(text)]
+    return [stem(t) if t.isalpha() and t.isascii() else t for t in token_texts(text)]
+
+
+SEARCHED = tuple(name for name in FIELD_WEIGHTS if name != "value")  # values are matched as numbers
 
 
 class _Postings:
     """Accumulates each token's records and BM25F weights."""
 
-    def __init__(self, entries: list[Entry], stemmer: Stemmer) -> None:
-        lengths: dict[str, list[int]] = {}
-        for entry in entries:
-            for field in entry.fields:
-                lengths.setdefault(field.name, []).append(len(field.norm))
-        self.average = {name: max(1.0, sum(v) / len(v)) for name, v in lengths.items()}
+    def __init__(self, records: tuple[Record, ...], fold: dict[int, str], stemmer: Stemmer) -> None:
+        lengths: dict[str, list[int]] = {name: [] for name in SEARCHED}
+        for record in records:
+            for name in SEARCHED:
+                lengths[name].extend(len(text) for text in field_texts(record, name))
+        self.average = {name: max(1.0, sum(v) / len(v)) if v else 1.0 for name, v in lengths.items()}
         self.postings: dict[str, tuple[array[int], array[int]]] = {}
+        self.fold = fold
         self.stem = stemmer
-        self._counted: dict[str, list[tuple[str, int]]] = {}  # text -> its tokens and their counts
+        # text as written -> its tokens, their counts and its normalised length
+        self._counted: dict[str, tuple[tuple[str, ...], tuple[int, ...], int]] = {}
         self._tokens: dict[str, str] = {}  # one string object per distinct token
 
-    def _count(self, text: str) -> list[tuple[str, int]]:
+    def _count(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], int]:
         found = self._counted.get(text)
         if found is None:
-            if len(self._counted) > 50_000:
+            if len(self._counted) > 20_000:
                 self._counted.clear()
             same = self._tokens.setdefault
-            found = [(same(t, t), n) for t, n in Counter(index_tokens(text, self.stem)).items()]
-            self._counted[text] = found
+            norm = normalise(text, self.fold)
+            counts = Counter(index_tokens(norm, self.stem))
+            found = self._counted[text] = (tuple(same(t, t) for t in counts), tuple(counts.values()), len(norm))
         return found
 
-    def add(self, pos: int, record: Record, entry: Entry) -> None:
+    def add(self, pos: int, record: Record) -> None:
         weights: dict[str, float] = {}
         get = weights.get
         average = self.average
-        for field in entry.fields:
-            share = FIELD_WEIGHTS[field.name] / (1 - B + B * len(field.norm) / average[field.name])
-            for token, count in self._count(field.norm):
-                weights[token] = get(token, 0.0) + share * count
+        for name in SEARCHED:
+            weight = FIELD_WEIGHTS[name]
+            for text in field_texts(record, name):
+                found, counts, length = self._count(text)
+                share = weight / (1 - B + B * length / average[name])
+                for token, count in zip(found, counts, strict=True):
+                    weights[token] = get(token, 0.0) + share * count
         for token in value_tokens(record):
             weights[token] = get(token, 0.0) + FIELD_WEIGHTS["value"]
         postings = self.postings
@@ -197,64 +196,72 @@ def _in_context(run: str) -> list[str]:
     return found
 
 
+def _name_texts(records: tuple[Record, ...], fields: frozenset[str], fold: dict[int, str]) -> Iterator[str]:
+    """The normalised texts of some fields of every record, each distinct text once."""
+    seen: set[str] = set()
+    for record in records:
+        for name in fields:
+            for text in field_texts(record, name):
+                if text not in seen:
+                    seen.add(text)
+                    yield normalise(text, fold)
+
+
 def _spelled(
-    postings: "dict[str, tuple[array[int], array[int]]]", entries: list[Entry], char_pinyin: list[str]
+    postings: "dict[str, tuple[array[int], array[int]]]",
+    records: tuple[Record, ...],
+    fold: dict[int, str],
+    char_pinyin: list[str],
 ) -> dict[str, list[str]]:
-    """Each Chinese token of the data under its pinyin and initials keys."""
+    """Each Chinese token of the data under its pinyin key (``p guang fu``), and stretches of names
+    under their initials (``i gf``)."""
     readings: dict[str, set[tuple[str, ...]]] = {}
     for token in postings:
         if is_cjk(token[0]):
             spelled = _spell(token, char_pinyin)
             if all(spelled):
                 readings.setdefault(token, set()).add(tuple(spelled))
-    seen: set[str] = set()
-    for entry in entries:
-        for field in entry.fields:
-            if field.name not in _SPELLED_FIELDS or not has_cjk(field.norm):
-                continue
-            for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}", field.norm):
-                if run in seen:
-                    continue
-                seen.add(run)
-                spelled = _in_context(run)
-                for at in range(len(run) - 1):
-                    if spelled[at] and spelled[at + 1]:
-                        readings.setdefault(run[at : at + 2], set()).add((spelled[at], spelled[at + 1]))
+    runs: set[str] = set()
+    for norm in _name_texts(records, _SPELLED_FIELDS, fold):
+        runs.update(_CJK_RUNS.findall(norm))
+    for run in runs:
+        spelled = _in_context(run)
+        for at in range(len(run) - 1):
+            if spelled[at] and spelled[at + 1]:
+                readings.setdefault(run[at : at + 2], set()).add((spelled[at], spelled[at + 1]))
     keyed: dict[str, set[str]] = {}
     for token, options in readings.items():
         for syllables in options:
             keyed.setdefault("p " + " ".join(syllables), set()).add(token)
-    for entry in entries:  # initials (gf for 光伏): whole stretches of names, two to eight characters
-        for field in entry.fields:
-            if field.name not in NAME_FIELDS or not has_cjk(field.norm):
-                continue
-            for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}", field.norm):
-                letters = [s[:1] for s in _in_context(run)]
-                for start in range(len(run) - 1):
-                    for end in range(start + 2, min(len(run), start + 8) + 1):
-                        if all(letters[start:end]):
-                            keyed.setdefault("i " + "".join(letters[start:end]), set()).add(run[start:end])
+    named: set[str] = set()
+    for norm in _name_texts(records, NAME_FIELDS, fold):
+        named.update(_CJK_RUNS.findall(norm))
+    for run in named:  # initials (gf for 光伏): whole stretches of names, two to eight characters
+        letters = [s[:1] for s in _in_context(run)]
+        for start in range(len(run) - 1):
+            for end in range(start + 2, min(len(run), start + 8) + 1):
+                if all(letters[start:end]):
+                    keyed.setdefault("i " + "".join(letters[start:end]), set()).add(run[start:end])
     _CONTEXT.clear()
     return {key: sorted(tokens) for key, tokens in keyed.items()}
 
 
-def _names(records: tuple[Record, ...], entries: list[Entry], char_pinyin: list[str]) -> list[tuple[str, str, str]]:
+def _names(records: tuple[Record, ...], fold: dict[int, str], char_pinyin: list[str]) -> list[tuple[str, str, str]]:
     """Names and aliases a user might mean (not claims or sources), for did-you-mean: each word
     as written (Geely), normalised (geely) and, for Chinese, in pinyin."""
     out: dict[str, tuple[str, str, str]] = {}
-    for record, entry in zip(records, entries, strict=True):
+    for record in records:
         if record.TYPE in ("claim", "source"):
             continue
-        for field in entry.fields:
-            if field.name not in NAME_FIELDS:
-                continue
-            written = original_text(record, field)
-            for found in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]{2,}", field.norm):
-                word = found.group()
-                if word not in out:
-                    spelled = "".join(_spell(word, char_pinyin)) if is_cjk(word[0]) else ""
-                    shown = written[found.start() : found.end()] if field.offsets is None else word
-                    out[word] = (shown, word, spelled)
+        for name in NAME_FIELDS:
+            for written in field_texts(record, name):
+                norm, offsets = normalise_with_offsets(written, fold)
+                for found in _NAME_WORDS.finditer(norm):
+                    word = found.group()
+                    if word not in out:
+                        spelled = "".join(_spell(word, char_pinyin)) if is_cjk(word[0]) else ""
+                        shown = written[found.start() : found.end()] if offsets is None else word
+                        out[word] = (shown, word, spelled)
     return list(out.values())
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from srfacts.model import KnowledgeBase, Record, SynonymGroup
-from srfacts.search.entries import Entry, Facets, QuestionWords
+from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
 from srfacts.search.query import read_query
-from srfacts.search.score import RERANK, Hit, first_pass, second_pass
+from srfacts.search.score import RERANK, Hit, Rerank, first_pass
 
 if TYPE_CHECKING:
     from srfacts.search.build import IndexData
@@ -39,14 +39,12 @@ def search(
     if limit is None:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     else:
-        ranked = heapq.nsmallest(max(RERANK, 4 * limit), scores.items(), key=lambda item: (-item[1], item[0]))
-    finished = []
-    for pos, score in ranked:
-        final, matches = second_pass(index, parsed, pos, score)
-        finished.append((final, pos, matches))
-    finished.sort(key=lambda item: (-item[0], item[1]))
-    hits = [Hit(index.record(pos), score, tuple(matches)) for score, pos, matches in finished]
-    return hits[:limit] if limit is not None else hits
+        ranked = heapq.nsmallest(max(RERANK, limit + 10), scores.items(), key=lambda item: (-item[1], item[0]))
+    rerank = Rerank(index, parsed)
+    finished = sorted(((rerank.score(pos, score), pos) for pos, score in ranked), key=lambda item: (-item[0], item[1]))
+    shown = finished[:limit] if limit is not None else finished
+    hits = [Hit(index.record(pos), score, rerank.matches(pos)) for score, pos in shown]
+    return hits
 
 
 def _filter(
@@ -78,6 +76,7 @@ class MemoryIndex:
         self.records = kb.all_records()
         self._fold: dict[int, int] = {ord(k): ord(v) for k, v in data.t2s.items()}
         self._syllables = frozenset(s for s in data.char_pinyin if s)
+        self._entries: dict[int, Entry] = {}
         self._by_length: dict[int, list[str]] = {}
         for word in data.stems:
             self._by_length.setdefault(len(word), []).append(word)
@@ -133,7 +132,10 @@ class MemoryIndex:
         return self.data.facets[pos]
 
     def entry(self, pos: int) -> Entry:
-        return self.data.entries[pos]
+        found = self._entries.get(pos)
+        if found is None:
+            found = self._entries[pos] = build_entry(self.records[pos], self._fold)
+        return found
 
     def record(self, pos: int) -> Record:
         return self.records[pos]

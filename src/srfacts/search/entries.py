@@ -7,7 +7,7 @@ in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from srfacts.model import Record, SynonymGroup, is_decimal, record_years
 from srfacts.search.text import normalise_with_offsets
@@ -32,7 +32,7 @@ FIELD_WEIGHTS: dict[str, float] = {
     "kind": 0.6,
     "tier": 0.6,
     "quote": 0.6,
-    "note": 0.3,
+    "note": 0.2,
 }
 NAME_FIELDS = frozenset({"name", "aliases", "title", "name_en", "aliases_en", "title_en"})
 ENGLISH_FIELDS = frozenset({"name_en", "aliases_en", "title_en", "text_en", "scope_en", "authors_en"})
@@ -77,50 +77,6 @@ class QuestionWords(NamedTuple):
     relative: dict[str, int]
 
 
-class Index(Protocol):
-    """What searching needs of an index."""
-
-    @property
-    def count(self) -> int: ...
-
-    @property
-    def fold(self) -> Mapping[int, int]: ...
-
-    @property
-    def question_words(self) -> QuestionWords: ...
-
-    @property
-    def synonyms(self) -> Sequence[SynonymGroup]: ...
-
-    @property
-    def reference_year(self) -> int | None: ...
-
-    @property
-    def context(self) -> frozenset[str]: ...
-
-    def df(self, token: str) -> int: ...
-
-    def postings(self, token: str) -> tuple[Sequence[int], Sequence[int]]: ...
-
-    def stem(self, word: str) -> str | None: ...
-
-    def spelled(self, key: str) -> Sequence[str]: ...
-
-    def char_pinyin(self, char: str) -> str | None: ...
-
-    def syllables(self) -> frozenset[str]: ...
-
-    def words_near(self, length: int, spread: int) -> Sequence[str]: ...
-
-    def facets(self, pos: int) -> Facets: ...
-
-    def entry(self, pos: int) -> Entry: ...
-
-    def record(self, pos: int) -> Record: ...
-
-    def suggestion_keys(self) -> Sequence[tuple[str, str, str]]: ...
-
-
 def field_texts(record: Record, name: str) -> list[str]:
     """The texts of one field of a record (several for aliases and authors)."""
     value = getattr(record, name, None)
@@ -153,22 +109,53 @@ def record_facets(record: Record) -> Facets:
     return Facets(record.TYPE, record_years(record), tuple(getattr(record, "industries", ())), kind)
 
 
-def entry_to_row(entry: Entry) -> list[Any]:
-    """An entry as plain data (lists, text and numbers)."""
-    return [entry.id, [list(f) for f in entry.fields]]
-
-
-def entry_from_row(row: Any) -> Entry:
-    """An entry from its plain data (TypeError, ValueError ... if it is not one)."""
-    ident, fields = row
-    out = [Field(str(n), int(i), str(t), None if o is None else [int(x) for x in o]) for n, i, t, o in fields]
-    for field in out:
-        if field.name not in FIELD_WEIGHTS or (field.offsets is not None and len(field.offsets) != len(field.norm) + 1):
-            raise ValueError("not an index entry")
-    return Entry(str(ident), out)
-
-
 def original_text(record: Record, field: Field) -> str:
     """The record's own text of an indexed field."""
     texts = field_texts(record, field.name)
     return texts[field.item] if field.item < len(texts) else field.norm
+
+
+if TYPE_CHECKING:  # the interface is for the type checker only: nothing checks it at run time
+
+    class Index(Protocol):
+        """What searching needs of an index."""
+
+        @property
+        def count(self) -> int: ...
+
+        @property
+        def fold(self) -> Mapping[int, int]: ...
+
+        @property
+        def question_words(self) -> QuestionWords: ...
+
+        @property
+        def synonyms(self) -> Sequence[SynonymGroup]: ...
+
+        @property
+        def reference_year(self) -> int | None: ...
+
+        @property
+        def context(self) -> frozenset[str]: ...
+
+        def df(self, token: str) -> int: ...
+
+        def postings(self, token: str) -> tuple[Sequence[int], Sequence[int]]: ...
+
+        def stem(self, word: str) -> str | None: ...
+
+        def spelled(self, key: str) -> Sequence[str]: ...
+
+        def char_pinyin(self, char: str) -> str | None: ...
+
+        def syllables(self) -> frozenset[str]: ...
+
+        def words_near(self, length: int, spread: int) -> Sequence[str]: ...
+
+        def facets(self, pos: int) -> Facets: ...
+
+        def entry(self, pos: int) -> Entry: ...
+
+        def record(self, pos: int) -> Record: ...
+
+        def suggestion_keys(self) -> Sequence[tuple[str, str, str]]: ...

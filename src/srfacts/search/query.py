@@ -10,11 +10,13 @@ two edits away, a metric's value. A group whose forms occur nowhere in the index
 
 import itertools
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
-from srfacts.search.entries import Index
 from srfacts.search.text import UNIT_PREFIXES, Stemmer, Token, has_cjk, is_cjk, normalise, tokens
+
+if TYPE_CHECKING:
+    from srfacts.search.entries import Index
 
 SYNONYM = "synonym"
 PINYIN_WEIGHT = 0.8
@@ -32,7 +34,7 @@ _ASKED_UNIT = re.compile("(?:多少|几)(" + "|".join(u for u in UNIT_PREFIXES i
 _SAME_UNIT = {"家": ("户",), "户": ("家",)}  # counters of enterprises
 
 
-def stem_word(index: Index, word: str) -> str:
+def stem_word(index: "Index", word: str) -> str:
     """The stem of an English word: as the index stemmed it, else the stemmer's."""
     known = index.stem(word)
     return known if known is not None else _STEMMER(word)
@@ -64,7 +66,7 @@ class Query(NamedTuple):
     years: tuple[int, ...]
 
 
-def read_query(query: str, index: Index) -> Query:
+def read_query(query: str, index: "Index") -> Query:
     """The query as groups of alternatives (an empty list of groups when nothing in it is known)."""
     if not query.isascii():  # lone surrogates (undecodable bytes of an argument) cannot match
         query = query.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
@@ -100,7 +102,7 @@ def _in_context(group: Group, context: frozenset[str]) -> Group:
     return Group(group.label, lighter, meaningful=False)
 
 
-def _asked_units(text: str, index: Index) -> list[Group]:
+def _asked_units(text: str, index: "Index") -> list[Group]:
     """The unit a question asks for (多少辆, 几家): lifts the figures in that unit."""
     out: list[Group] = []
     for found in _ASKED_UNIT.finditer(text):
@@ -111,7 +113,7 @@ def _asked_units(text: str, index: Index) -> list[Group]:
     return out
 
 
-def _set_aside_question_words(text: str, index: Index) -> tuple[str, list[str]]:
+def _set_aside_question_words(text: str, index: "Index") -> tuple[str, list[str]]:
     """The text with its question words blanked out, and the hint terms they bring."""
     words = index.question_words
     chars = list(text)
@@ -142,7 +144,7 @@ def _bounded(chars: list[str], start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def _joins_a_word(chars: list[str], at: int, index: Index) -> bool:
+def _joins_a_word(chars: list[str], at: int, index: "Index") -> bool:
     """Whether a particle forms an indexed bigram with a neighbour (有 in 有色)."""
     before = chars[at - 1] + chars[at] if at and is_cjk(chars[at - 1]) else ""
     after = chars[at] + chars[at + 1] if at + 1 < len(chars) and is_cjk(chars[at + 1]) else ""
@@ -152,7 +154,7 @@ def _joins_a_word(chars: list[str], at: int, index: Index) -> bool:
 class _Reader:
     """Turns cleaned query text into groups."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: "Index") -> None:
         self.index = index
 
     def stem(self, word: str) -> str:
@@ -199,6 +201,8 @@ class _Reader:
     def _pinyin_runs(self, spans: list[Token], claimed: set[int]) -> set[int]:
         """Words read as pinyin although English has them too: runs of two or more syllables
         ("guang fu") with at least one word English does not know."""
+        if not any(t.text.isascii() and t.text.isalpha() for t in spans):
+            return set()
         syllables = self.index.syllables()
         out: set[int] = set()
         run: list[int] = []
@@ -241,6 +245,8 @@ class _Reader:
 
     def _unknown_words(self, words: list[Token]) -> Iterator[Group]:
         """English words not in the index: pinyin (whole syllables or initials), else a typo."""
+        if not words:
+            return
         syllables = self.index.syllables()
         run: list[tuple[Token, list[str]]] = []
         for word in [*words, None]:
@@ -291,10 +297,18 @@ class _Reader:
                 for start in _occurrences(text, norm):
                     own = self.alternative(norm, 1.0, "text")
                     others = [self.alternative(t, group.weight, SYNONYM) for t in group.terms if t != term]
-                    alternatives = tuple(a for a in [own, *others] if a is not None)
+                    alternatives = _distinct(a for a in [own, *others] if a is not None)
                     if alternatives:
                         yield start, start + len(norm), Group(norm, alternatives)
                     break
+
+
+def _distinct(alternatives: Iterable[Alternative]) -> tuple[Alternative, ...]:
+    """Alternatives with the same tokens once, the first (and weightiest) kept."""
+    out: dict[frozenset[str], Alternative] = {}
+    for alternative in alternatives:
+        out.setdefault(frozenset(alternative.tokens), alternative)
+    return tuple(out.values())
 
 
 def _occurrences(text: str, term: str) -> Iterator[int]:

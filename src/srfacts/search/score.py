@@ -14,15 +14,21 @@ Ranking follows Meilisearch's rules as a guide, in one score:
 Only the best candidates by the first score are read in full for 3-5 and for ``matched``.
 """
 
+import heapq
+import itertools
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from srfacts.model import Record
-from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, Index, original_text
+from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, original_text
 from srfacts.search.query import Query, stem_word
-from srfacts.search.text import plain_number, tokens
+from srfacts.search.text import is_cjk, plain_number, tokens
+
+if TYPE_CHECKING:
+    from srfacts.search.entries import Index
 
 SCALE = 10000.0  # postings hold term weights in 1/SCALE
 COVERAGE_FLOOR = 0.05
@@ -31,9 +37,13 @@ PHRASE_BOOST = 0.35  # per phrase of the query found whole in a field, times the
 PROXIMITY_BOOST = 0.15  # per pair of consecutive phrases near each other, in order, in one field
 EXACT_NAME = 2.0  # a name or alias equal to the whole query
 EXACT_OTHER = 1.3
-RERANK = 40  # candidates read in full at least
+RERANK = 20  # candidates read in full at least (ten more than the hits asked for, if more)
+SPANS_PER_FIELD = 3  # matches told per field (a long quote may hold a word many times)
+SHORT_FIELD = 40  # a field this short is read token by token (a whole-field match is possible)
+_WORD = re.compile(r"[a-z][a-z0-9]*")
 COMMON_RECORDS = 2000  # a token in more records than this and than COMMON_SHARE of them only adds to candidates
-COMMON_SHARE = 0.1
+COMMON_SHARE = 0.02
+KEEP = 2000  # candidates kept before a common token is read
 STRONG = 1.3 * SCALE  # a term weight that covers its query term fully (a name or a text); a quote covers about half
 NAME_PART = 0.6  # a name or alias the query holds whole, times the share of the query it makes
 
@@ -84,7 +94,7 @@ def idf(count: int, df: int) -> float:
     return math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
-def first_pass(index: Index, query: Query, wanted: Callable[[int], bool] | None) -> dict[int, float]:
+def first_pass(index: "Index", query: Query, wanted: Callable[[int], bool] | None) -> dict[int, float]:
     """Each candidate record's BM25F score times its coverage, and the year boost.
 
     Groups are read rarest first. On a large index a group whose every token is in a large share
@@ -110,7 +120,11 @@ def first_pass(index: Index, query: Query, wanted: Callable[[int], bool] | None)
             held: dict[int, float] = {}
             for token, rarity in weights.items():
                 positions, tfs = index.postings(token)
-                only = scores if scores and len(positions) > common else None
+                only = None
+                if scores and len(positions) > common:
+                    if len(scores) > KEEP:  # a common token can only reorder the best candidates
+                        scores = dict(heapq.nlargest(KEEP, scores.items(), key=lambda item: item[1]))
+                    only = scores
                 for pos, tf in _pairs(positions, tfs, only):
                     found[pos] = found.get(pos, 0.0) + rarity * tf
                     held[pos] = held.get(pos, 0.0) + rarity * (tf / STRONG if tf < STRONG else 1.0)
@@ -152,51 +166,97 @@ def _pairs(positions: Sequence[int], tfs: Sequence[int], only: dict[int, float] 
     return [(pos, tf) for pos, tf in zip(positions, tfs, strict=True) if pos in only]
 
 
-def second_pass(index: Index, query: Query, pos: int, score: float) -> tuple[float, list[Match]]:
-    """The final score of a candidate (proximity, phrases, exactness) and what matched where."""
-    entry = index.entry(pos)
-    record = index.record(pos)
-    wanted = _wanted_tokens(query)
-    masses = [_mass(index, group) for group in query.groups]
-    total = sum(m for m, g in zip(masses, query.groups, strict=True) if g.meaningful) or 1.0
-    boost = 1.0
-    exact = 1.0
-    matches: list[Match] = []
-    for field in entry.fields:
-        read = [(_token_text(index, t.text), t.start, t.end) for t in tokens(field.norm)]
+class Rerank:
+    """The second pass over a query's best candidates: proximity, phrases and exactness lift the
+    score (``score``); what matched where is read only for the hits shown (``matches``)."""
+
+    def __init__(self, index: "Index", query: Query) -> None:
+        self.index = index
+        self.query = query
+        self.wanted = _wanted_tokens(query)
+        self.masses = [_mass(index, group) for group in query.groups]
+        self.total = sum(m for m, g in zip(self.masses, query.groups, strict=True) if g.meaningful) or 1.0
+        self.needles = _needles(self.wanted)
+        self.meaningful = {i for i, g in enumerate(query.groups) if g.meaningful}
+
+    def score(self, pos: int, first: float) -> float:
+        """The final score of a candidate whose first-pass score is ``first``."""
+        fields = self.index.entry(pos).fields
+        boost = exact = 1.0
+        for field in fields:
+            if not any(needle in field.norm for needle in self.needles):
+                continue  # no query token can be in it: neither a match nor a whole-field one
+            whole, part = self._whole(field, self._read(field, spans=False))
+            if whole:
+                exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
+            elif part:
+                boost = max(boost, 1 + NAME_PART * part)
+        for phrase in self.query.phrases:
+            best = max((_weight(f.name) for f in fields if len(phrase) > 1 and phrase in f.norm), default=0.0)
+            boost += PHRASE_BOOST * best
+        for before, after in itertools.pairwise(self.query.phrases):
+            if any(_near(f.norm, before, after) for f in fields):
+                boost += PROXIMITY_BOOST
+        return round(first * boost * exact, 4)
+
+    def matches(self, pos: int) -> tuple[Match, ...]:
+        """What matched where in a record, merged and each span once."""
+        record = self.index.record(pos)
+        found: list[Match] = []
+        for field in self.index.entry(pos).fields:
+            if not any(needle in field.norm for needle in self.needles):
+                continue
+            read = self._read(field, spans=True) or []
+            whole, _ = self._whole(field, read)
+            found.extend(_field_matches(record, field, read, self.wanted, exact_field=whole))
+        value = getattr(record, "value", None)
+        if value is not None:
+            written = format(value, "f")
+            number = plain_number(written)
+            for token, (_, term, _) in self.wanted.items():
+                if (
+                    token.startswith("=")
+                    and token[1:].startswith(number)
+                    and not token[1 + len(number) :][:1].isdigit()
+                ):
+                    found.insert(0, Match("value", 0, len(written), written, "value", term))
+                    break
+        unique: dict[tuple[str, int, int, str], Match] = {}
+        per_field: dict[str, int] = {}
+        for match in found:
+            key = (match.field, match.start, match.end, match.text)
+            if key not in unique and per_field.get(match.field, 0) < SPANS_PER_FIELD:
+                unique[key] = match
+                per_field[match.field] = per_field.get(match.field, 0) + 1
+        return tuple(unique.values())
+
+    def _read(self, field: Field, *, spans: bool) -> list[tuple[str, int, int]] | None:
+        """The field's tokens (names and short fields), or where query tokens are in it (long fields,
+        only when ``spans``: a long field is never a whole-field match)."""
+        if field.name in NAME_FIELDS or len(field.norm) <= SHORT_FIELD:
+            return [(_token_text(self.index, t.text), t.start, t.end) for t in tokens(field.norm)]
+        return _spans(self.index, field.norm, self.wanted, self.needles) if spans else None
+
+    def _whole(self, field: Field, read: list[tuple[str, int, int]] | None) -> tuple[bool, float]:
+        """Whether a field says the whole query (and nothing else); else, for a name the query holds
+        whole, the share of the query's meaning it makes."""
+        query = self.query
+        if query.whole and len(field.norm) < 2 * len(query.whole) + 8 and _bare(field.norm) == query.whole:
+            return True, 0.0
+        if read is None or (len(field.norm) > SHORT_FIELD and field.name not in NAME_FIELDS):
+            return False, 0.0
         held = {text for text, _, _ in read}
-        groups = {wanted[text][2] for text in held if text in wanted}
-        whole_field = bool(query.whole) and _bare(field.norm) == query.whole
-        if groups and held <= wanted.keys():
-            meaningful = {i for i in groups if query.groups[i].meaningful}
-            if all(i in groups for i, g in enumerate(query.groups) if g.meaningful):
-                whole_field = True
-            elif field.name in NAME_FIELDS:
-                boost = max(boost, 1 + NAME_PART * sum(masses[i] for i in meaningful) / total)
-        if whole_field:
-            exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
-        matches.extend(_field_matches(record, field, read, wanted, exact_field=whole_field))
-    for phrase in query.phrases:
-        best = max((_weight(f.name) for f in entry.fields if len(phrase) > 1 and phrase in f.norm), default=0.0)
-        boost += PHRASE_BOOST * best
-    for first, second in zip(query.phrases, query.phrases[1:], strict=False):
-        if any(_near(f.norm, first, second) for f in entry.fields):
-            boost += PROXIMITY_BOOST
-    value = getattr(record, "value", None)
-    if value is not None:
-        written = format(value, "f")
-        number = plain_number(written)
-        for token, (_, term, _) in wanted.items():
-            if token.startswith("=") and token[1:].startswith(number) and not token[1 + len(number) :][:1].isdigit():
-                matches.insert(0, Match("value", 0, len(written), written, "value", term))
-                break
-    unique: dict[tuple[str, int, int, str], Match] = {}
-    for match in matches:
-        unique.setdefault((match.field, match.start, match.end, match.text), match)
-    return round(score * boost * exact, 4), list(unique.values())
+        groups = {self.wanted[text][2] for text in held if text in self.wanted}
+        if not groups or not held <= self.wanted.keys():
+            return False, 0.0
+        if self.meaningful <= groups:
+            return True, 0.0
+        if field.name not in NAME_FIELDS:
+            return False, 0.0
+        return False, sum(self.masses[i] for i in groups & self.meaningful) / self.total
 
 
-def _mass(index: Index, group: Any) -> float:
+def _mass(index: "Index", group: Any) -> float:
     return max(
         (max(idf(index.count, index.df(t)) for t in a.tokens) * a.weight for a in group.alternatives), default=0.0
     )
@@ -212,7 +272,55 @@ def _wanted_tokens(query: Query) -> dict[str, tuple[str, str, int]]:
     return wanted
 
 
-def _token_text(index: Index, text: str) -> str:
+def _spans(
+    index: "Index", text: str, wanted: dict[str, tuple[str, str, int]], needles: set[str]
+) -> list[tuple[str, int, int]]:
+    """Where query tokens occur in a long field, found without reading all of its tokens: Chinese
+    bigrams by search (a one-character token only as a one-character run), English words by
+    their stems; a field with numbers, when the query has some, is read token by token."""
+    if any(token[:1].isdigit() for token in wanted) and any(c.isdigit() for c in text):
+        return [(_token_text(index, t.text), t.start, t.end) for t in tokens(text)]  # numbers are read whole
+    found: list[tuple[str, int, int]] = []
+    for token in wanted:
+        if not token or token[0] in "=#" or (token.isascii() and token.isalpha()):
+            continue
+        at = text.find(token)
+        while at >= 0:
+            end = at + len(token)
+            if _standalone(text, token, at, end):
+                found.append((token, at, end))
+            at = text.find(token, at + 1)
+    prefixes = {n for n in needles if n.isascii() and n.isalpha()}
+    if prefixes:
+        for word in _WORD.finditer(text):
+            if word.group()[:3] in prefixes or word.group() in prefixes:
+                stem = _token_text(index, word.group())
+                if stem in wanted:
+                    found.append((stem, word.start(), word.end()))
+    return sorted(found, key=lambda span: (span[1], span[2]))
+
+
+def _standalone(text: str, token: str, start: int, end: int) -> bool:
+    """Whether an occurrence is a token of the text: one Chinese character not inside a longer run of them."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if len(token) == 1:
+        return not (before and is_cjk(before)) and not (after and is_cjk(after))
+    return True
+
+
+def _needles(wanted: dict[str, tuple[str, str, int]]) -> set[str]:
+    """Texts one of which a field must hold for a query token to be in it: the token itself, and for an
+    English stem its first three letters (stems can end otherwise than the word: compani, company)."""
+    out: set[str] = set()
+    for token in wanted:
+        if token[:1] in "=#":
+            continue
+        out.add(token[:3] if token.isascii() and token.isalpha() else token)
+    return out
+
+
+def _token_text(index: "Index", text: str) -> str:
     return stem_word(index, text) if text.isalpha() and text.isascii() else text
 
 

@@ -5,15 +5,18 @@ never rebuilds anything.
 """
 
 import difflib
+from typing import TYPE_CHECKING
 
-from srfacts.search.entries import Index
 from srfacts.search.text import has_cjk, normalise
+
+if TYPE_CHECKING:
+    from srfacts.search.entries import Index
 
 MAX_SUGGEST = 64  # longest query compared for suggestions
 CLOSE = 0.7  # least difflib ratio of a suggestion
 
 
-def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
+def suggestions(index: "Index", query: str, count: int = 3) -> list[str]:
     """Names and aliases close to the query, in writing or in sound (光复 -> 光伏)."""
     wanted = "".join(normalise(query, index.fold).split())
     if not wanted or len(wanted) > MAX_SUGGEST:
