@@ -510,3 +510,33 @@ def test_cli_ask_nothing_found(cli: CliRunner) -> None:
     assert result.exit_code == 1 and "nothing matches" in result.stderr
     result = cli.invoke(app, ["ask", "xyzzyq", "--json"])
     assert result.exit_code == 1 and json.loads(result.stdout) is None
+
+
+# --- Building the postings in two processes ------------------------------------------------------------
+
+
+def _postings(kb: KnowledgeBase) -> dict[str, tuple[list[int], list[int]]]:
+    from srfacts.search.build import traditional_table
+    from srfacts.search.postings import build_postings
+    from srfacts.search.text import Stemmer as Stems
+
+    fold = {ord(k): v for k, v in traditional_table().items()}
+    built = build_postings(kb.all_records(), fold, Stems())
+    return {token: (list(p), list(w)) for token, (p, w) in built.items()}
+
+
+def test_two_processes_build_the_same_postings_as_one(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from srfacts.search import postings
+
+    alone = _postings(kb)
+    monkeypatch.setattr(postings, "PARALLEL", 10)  # the bundled file, split in two
+    assert _postings(kb) == alone
+
+
+def test_a_child_that_fails_leaves_the_work_to_the_parent(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from srfacts.search import postings
+
+    alone = _postings(kb)
+    monkeypatch.setattr(postings, "PARALLEL", 10)
+    monkeypatch.setattr(postings, "_join", lambda child, builder: False)
+    assert _postings(kb) == alone

@@ -7,6 +7,7 @@ and field, and the line and column in the file; nothing is built unless there ar
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -586,6 +587,26 @@ class GlossaryMatcher:
         keys = sorted(self.by_key, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
         self.inside = {k: [o for o in keys if o != k and o in k] for k in keys}
+        self._checked: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+    def problems(
+        self, zh_field: str, en_fields: tuple[str, ...], chinese: str, english_text: str
+    ) -> list[tuple[str, str]]:
+        """(English field, message) for each glossary term a Chinese text holds that its English twin
+        does not follow; each distinct pair of texts is checked once (a large file repeats many)."""
+        key = (zh_field, chinese, english_text)
+        found = self._checked.get(key)
+        if found is None:
+            if len(self._checked) > 50_000:
+                self._checked.clear()
+            found = self._checked[key] = []
+            english = english_form(english_text)
+            for term in self.held(fold(chinese)):
+                if not any(english_form(e) in english for e in (term.en, *term.forms)):
+                    wanted = " or ".join(f"'{e}'" for e in (term.en, *term.forms))
+                    message = f"{zh_field} has '{term.zh}', so {' or '.join(en_fields)} must say {clip(wanted)}"
+                    found.append((en_fields[-1] if zh_field == "aliases" else en_fields[0], message))
+        return found
 
     def held(self, text: str) -> list[GlossaryTerm]:
         if self.pattern is None:
@@ -607,21 +628,32 @@ def glossary_problems(record: Record, glossary: tuple[GlossaryTerm, ...] | Gloss
         pairs.append(("rank.scope", ("rank.scope_en",), rank.scope, rank.scope_en))
     found: list[tuple[str, str]] = []
     for zh_field, en_fields, chinese, english_text in pairs:
-        if not chinese:
-            continue
-        held = matcher.held(fold(chinese))
-        if not held:
-            continue
-        english = english_form(english_text)
-        for term in held:
-            if not any(english_form(e) in english for e in (term.en, *term.forms)):
-                wanted = " or ".join(f"'{e}'" for e in (term.en, *term.forms))
-                message = f"{zh_field} has '{term.zh}', so {' or '.join(en_fields)} must say {clip(wanted)}"
-                found.append((en_fields[-1] if zh_field == "aliases" else en_fields[0], message))
+        if chinese:
+            found.extend(matcher.problems(zh_field, en_fields, chinese, english_text))
     return found
 
 
 Rows = dict[str, list[tuple[dict[str, Any], YamlMap]]]
+
+
+def _unheld_terms(terms: set[str], records: tuple[tuple[Record, ...], ...]) -> set[str]:
+    """The (folded) terms that occur in no record: the records are read a section at a time in
+    turn and each distinct text once, so the terms are mostly found early (a file of 100,000
+    records is never one string)."""
+    pending = set(terms)
+    seen: set[str] = set()
+    for row in itertools.zip_longest(*records):
+        for record in row:
+            if not pending:
+                return pending
+            if record is None:
+                continue
+            text = record_text(record)
+            if text not in seen:
+                seen.add(text)
+                folded = fold(text)
+                pending = {key for key in pending if key not in folded}
+    return pending
 
 
 def _extras(
@@ -629,12 +661,7 @@ def _extras(
 ) -> tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]:
     """The synonym groups and the glossary, checked against the records (SR112-SR115)."""
     everything = [record for section in records for record in section]
-    pending = {fold(t).strip() for values, _ in rows["synonyms"] for t in values["terms"]}
-    for record in everything:  # record by record: a file of 100,000 records is never one string
-        if not pending:
-            break
-        text = fold(record_text(record))
-        pending = {key for key in pending if key not in text}
+    pending = _unheld_terms({fold(t).strip() for values, _ in rows["synonyms"] for t in values["terms"]}, records)
     groups: list[SynonymGroup] = []
     seen: dict[str, int] = {}
     for values, item in rows["synonyms"]:

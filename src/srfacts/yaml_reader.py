@@ -73,6 +73,10 @@ def parse_yaml(text: str, where: str) -> YamlMap:
     try:
         for event in yaml.parse(text, Loader=loader):
             if type(event) is scalar_event and not event.anchor and event.tag is None:  # the most common: quick
+                if stack and pending_key[-1] is not None and type(stack[-1]) is YamlMap:  # a value: no mark kept
+                    stack[-1][pending_key[-1]] = _scalar(event.value, plain=bool(event.implicit[0]))
+                    pending_key[-1] = None
+                    continue
                 mark = event.start_mark
                 line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
                 value = _scalar(event.value, plain=bool(event.implicit[0]))

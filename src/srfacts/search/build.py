@@ -20,12 +20,10 @@ from importlib import resources
 from typing import NamedTuple
 
 from srfacts.model import KnowledgeBase, Record, SynonymGroup
-from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Facets, QuestionWords, field_texts, record_facets
-from srfacts.search.text import Stemmer, is_cjk, normalise, normalise_with_offsets, plain_number, token_texts
+from srfacts.search.entries import NAME_FIELDS, Facets, QuestionWords, field_texts, record_facets
+from srfacts.search.postings import build_postings, index_tokens
+from srfacts.search.text import Stemmer, is_cjk, normalise, normalise_with_offsets
 
-K1 = 1.2
-B = 0.75
-SCALE = 10000  # term weights are stored as whole numbers of 1/SCALE
 FIRST_CJK, LAST_CJK = 0x4E00, 0xA000
 _SPELLED_FIELDS = frozenset({"name", "aliases", "title", "text"})
 _CJK_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
@@ -54,17 +52,12 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
     fold = {ord(k): v for k, v in t2s.items()}
     records = kb.all_records()
     stemmer = Stemmer()
-    builder = _Postings(records, fold, stemmer)
-    for pos, record in enumerate(records):
-        builder.add(pos, record)
-        if report and (pos + 1) % 1000 == 0:
-            report(1000)
+    postings = build_postings(records, fold, stemmer, report)
     words = question_words()
     synonyms = [SynonymGroup(tuple(g.terms), float(g.weight)) for g in getattr(kb, "synonyms", ())]
     for term in [t for g in synonyms for t in g.terms] + [t for h in words.hints.values() for t in h]:
         index_tokens(normalise(term, fold), stemmer)  # so a query never needs the stemmer for these
     char_pinyin = _char_pinyin()
-    postings = builder.finish()
     return IndexData(
         [record_facets(r) for r in records],
         postings,
@@ -78,79 +71,6 @@ def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) 
         synonyms,
         _reference_year(kb),
     )
-
-
-def index_tokens(text: str, stem: Callable[[str], str]) -> list[str]:
-    """The tokens of normalised text, English words stemmed."""
-    return [stem(t) if t.isalpha() and t.isascii() else t for t in token_texts(text)]
-
-
-SEARCHED = tuple(name for name in FIELD_WEIGHTS if name != "value")  # values are matched as numbers
-
-
-class _Postings:
-    """Accumulates each token's records and BM25F weights."""
-
-    def __init__(self, records: tuple[Record, ...], fold: dict[int, str], stemmer: Stemmer) -> None:
-        lengths: dict[str, list[int]] = {name: [] for name in SEARCHED}
-        for record in records:
-            for name in SEARCHED:
-                lengths[name].extend(len(text) for text in field_texts(record, name))
-        self.average = {name: max(1.0, sum(v) / len(v)) if v else 1.0 for name, v in lengths.items()}
-        self.postings: dict[str, tuple[array[int], array[int]]] = {}
-        self.fold = fold
-        self.stem = stemmer
-        # text as written -> its tokens, their counts and its normalised length
-        self._counted: dict[str, tuple[tuple[str, ...], tuple[int, ...], int]] = {}
-        self._tokens: dict[str, str] = {}  # one string object per distinct token
-
-    def _count(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], int]:
-        found = self._counted.get(text)
-        if found is None:
-            if len(self._counted) > 20_000:
-                self._counted.clear()
-            same = self._tokens.setdefault
-            norm = normalise(text, self.fold)
-            counts = Counter(index_tokens(norm, self.stem))
-            found = self._counted[text] = (tuple(same(t, t) for t in counts), tuple(counts.values()), len(norm))
-        return found
-
-    def add(self, pos: int, record: Record) -> None:
-        weights: dict[str, float] = {}
-        get = weights.get
-        average = self.average
-        for name in SEARCHED:
-            weight = FIELD_WEIGHTS[name]
-            for text in field_texts(record, name):
-                found, counts, length = self._count(text)
-                share = weight / (1 - B + B * length / average[name])
-                for token, count in zip(found, counts, strict=True):
-                    weights[token] = get(token, 0.0) + share * count
-        for token in value_tokens(record):
-            weights[token] = get(token, 0.0) + FIELD_WEIGHTS["value"]
-        postings = self.postings
-        for token, tf in weights.items():
-            held = postings.get(token)
-            if held is None:
-                held = postings[self._tokens.setdefault(token, token)] = (array("I"), array("H"))
-            held[0].append(pos)
-            held[1].append(int(SCALE * tf * (K1 + 1) / (K1 + tf) + 0.5))
-
-    def finish(self) -> "dict[str, tuple[array[int], array[int]]]":
-        self._counted.clear()
-        return self.postings
-
-
-def value_tokens(record: Record) -> list[str]:
-    """A metric's value as tokens: ``=2248``, and with each prefix of its unit (``=5028.1亿``); its unit
-    as tokens (``#亿元``, ``#亿``, ``#元``), for questions that ask for one (多少亿)."""
-    value = getattr(record, "value", None)
-    if value is None:
-        return []
-    number = plain_number(format(value, "f"))
-    unit = normalise(str(getattr(record, "unit", "") or ""))
-    out = [f"={number}"] + [f"={number}{unit[:size]}" for size in range(1, len(unit) + 1)]
-    return out + sorted({f"#{part}" for size in range(1, len(unit) + 1) for part in (unit[:size], unit[-size:])})
 
 
 def traditional_table() -> dict[str, str]:
@@ -196,15 +116,15 @@ def _in_context(run: str) -> list[str]:
     return found
 
 
-def _name_texts(records: tuple[Record, ...], fields: frozenset[str], fold: dict[int, str]) -> Iterator[str]:
-    """The normalised texts of some fields of every record, each distinct text once."""
+def _name_texts(records: tuple[Record, ...], fields: frozenset[str]) -> Iterator[str]:
+    """The texts of some fields of every record, each distinct text once."""
     seen: set[str] = set()
     for record in records:
         for name in fields:
             for text in field_texts(record, name):
                 if text not in seen:
                     seen.add(text)
-                    yield normalise(text, fold)
+                    yield text
 
 
 def _spelled(
@@ -222,8 +142,8 @@ def _spelled(
             if all(spelled):
                 readings.setdefault(token, set()).add(tuple(spelled))
     runs: set[str] = set()
-    for norm in _name_texts(records, _SPELLED_FIELDS, fold):
-        runs.update(_CJK_RUNS.findall(norm))
+    for text in _name_texts(records, _SPELLED_FIELDS):
+        runs.update(_CJK_RUNS.findall(normalise(text, fold) if not text.isascii() else ""))
     for run in runs:
         spelled = _in_context(run)
         for at in range(len(run) - 1):
@@ -234,8 +154,8 @@ def _spelled(
         for syllables in options:
             keyed.setdefault("p " + " ".join(syllables), set()).add(token)
     named: set[str] = set()
-    for norm in _name_texts(records, NAME_FIELDS, fold):
-        named.update(_CJK_RUNS.findall(norm))
+    for text in _name_texts(records, NAME_FIELDS):
+        named.update(_CJK_RUNS.findall(normalise(text, fold) if not text.isascii() else ""))
     for run in named:  # initials (gf for 光伏): whole stretches of names, two to eight characters
         letters = [s[:1] for s in _in_context(run)]
         for start in range(len(run) - 1):

@@ -162,12 +162,17 @@ def token_texts(text: str) -> list[str]:
                     at = int(done.value)
                     break
             continue
-        for chinese, first, end in _stretches(letters, found.start()):
-            run = text[first:end]
-            if not chinese:
-                out.append(run)
-            else:
-                out.extend([run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else (run,))
+        if letters.isascii():
+            out.append(letters)
+        elif min(letters) >= "\u3400" and max(letters) <= "\u9fff":
+            out.extend([letters[i : i + 2] for i in range(len(letters) - 1)] if len(letters) > 1 else (letters,))
+        else:
+            for chinese, first, end in _stretches(letters, found.start()):
+                run = text[first:end]
+                if not chinese:
+                    out.append(run)
+                else:
+                    out.extend([run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else (run,))
 
 
 def _number(text: str, start: int, end: int) -> Generator[Token, None, int]:
@@ -212,3 +217,7 @@ class Stemmer:
     def known(self) -> dict[str, str]:
         """Every word stemmed so far, with its stem."""
         return dict(self._seen)
+
+    def learn(self, stems: dict[str, str]) -> None:
+        """Take words stemmed elsewhere (by this same stemmer in another process)."""
+        self._seen.update(stems)
