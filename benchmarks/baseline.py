@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from srfacts.model import Record
+from srfacts.core.records import Record
 
 FIELDS = ("name", "name_en", "text", "text_en", "aliases", "aliases_en", "scope", "scope_en", "quote", "note", "id")
 K1 = 1.2

@@ -43,9 +43,9 @@ if __name__ == "__main__":
     app()
 """
 
-# The srfacts command ends without tearing the interpreter down; srfacts.cli.main takes the normal
+# The srfacts command ends without tearing the interpreter down; srfacts.cli.app.main takes the normal
 # exit, to show what the same search costs with it (for comparison only).
-NORMAL_EXIT = "from srfacts.cli import main; main()"
+NORMAL_EXIT = "from srfacts.cli.app import main; main()"
 
 TARGET_TIME = 1.15
 TARGET_MEMORY = 1.3

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from srfacts.cli import app
+from srfacts.cli.app import app
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

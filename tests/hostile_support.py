@@ -22,7 +22,7 @@ SAMPLE = TESTS / "fixtures" / "sample.yaml"
 
 
 def _bundled() -> Path:
-    from srfacts.datafile import bundled_data_path
+    from srfacts.data.files import bundled_data_path
 
     return bundled_data_path()
 

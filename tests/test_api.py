@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import srfacts
-from srfacts.model import KnowledgeBase, Metric
+from srfacts.core.records import KnowledgeBase, Metric
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -57,7 +57,7 @@ def test_load_takes_a_path_or_a_string() -> None:
 
 
 def test_an_invalid_file_raises_with_every_problem(tmp_path: Path) -> None:
-    from srfacts.errors import KnowledgeFileError
+    from srfacts.core.errors import KnowledgeFileError
 
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 2\n", encoding="utf-8")

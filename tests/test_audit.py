@@ -20,11 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srfacts.errors import KnowledgeFileError
-from srfacts.knowledge import load
-from srfacts.model import Claim, KnowledgeBase, Metric, Record
-from srfacts.validate import build, english_form, fold, glossary_problems, record_text
-from srfacts.verify import (
+from srfacts.core.errors import KnowledgeFileError
+from srfacts.core.records import Claim, KnowledgeBase, Metric, Record
+from srfacts.data.build import build, english_form, fold, glossary_problems, record_text
+from srfacts.data.fidelity import (
     check_sources,
     chinese_numerals,
     chinese_value,
@@ -33,7 +32,8 @@ from srfacts.verify import (
     unit_scale,
     value_spans,
 )
-from srfacts.yaml_reader import parse_yaml
+from srfacts.data.yaml_reader import parse_yaml
+from srfacts.store.loader import load
 from tests.conftest import ROOT, SOURCE_DIR
 
 BUNDLED = ROOT / "data" / "facts.yaml"
@@ -701,8 +701,8 @@ def test_schema_and_loader_agree_on_the_two_sections(name: str) -> None:
 
 
 def test_a_warm_run_has_the_synonyms_and_the_glossary(tmp_path: Path) -> None:
-    from srfacts import cache
-    from srfacts.store import Store
+    from srfacts.store import folder as cache
+    from srfacts.store.compiled import Store
 
     cold = load(BUNDLED)
     warm = load(BUNDLED)

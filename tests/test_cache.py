@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from srfacts import cache, store
-from srfacts.knowledge import find, load, open_store
 from srfacts.search.engine import memory_index, search
+from srfacts.store import compiled as store
+from srfacts.store import folder as cache
+from srfacts.store.loader import find, load, open_store
 from tests.conftest import ROOT, SAMPLE
 
 QUERIES = [str(case["q"]) for case in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))]
@@ -45,7 +46,7 @@ def test_second_load_reads_the_cache(private_cache: Path, monkeypatch: pytest.Mo
     def no_parsing(*args: object) -> None:
         raise AssertionError("the cache should have been used")
 
-    monkeypatch.setattr("srfacts.knowledge._build", no_parsing)
+    monkeypatch.setattr("srfacts.store.loader._build", no_parsing)
     again = load(SAMPLE)
     assert [r.to_dict() for r in again.all_records()] == [r.to_dict() for r in first.all_records()]
     assert again.record_lines == first.record_lines
@@ -222,7 +223,7 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest
     def unread(*args: object) -> bytes:
         raise AssertionError("an unchanged file's content key is remembered")
 
-    monkeypatch.setattr("srfacts.knowledge.read_bytes", unread)
+    monkeypatch.setattr("srfacts.store.loader.read_bytes", unread)
     assert load(path).get("jinko-solar") is not None
     assert open_store(path) is not None
     path.write_bytes(SAMPLE.read_bytes() + b"\n")  # any write changes the signature
@@ -233,7 +234,7 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest
 def test_the_garbage_collector_resumes_after_a_compile(private_cache: Path, tmp_path: Path) -> None:
     import gc
 
-    from srfacts.errors import KnowledgeFileError
+    from srfacts.core.errors import KnowledgeFileError
 
     load(SAMPLE)  # compiles (the collector is paused meanwhile)
     assert gc.isenabled()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from srfacts.chart import bar_label, bar_length, chart_groups, plain_chart, render_charts, rich_chart
-from srfacts.knowledge import load
+from srfacts.output.charts import bar_label, bar_length, chart_groups, plain_chart, render_charts, rich_chart
+from srfacts.store.loader import load
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SRFACTS_UPDATE_GOLDEN") == "1"
@@ -58,7 +58,7 @@ def test_bars_scale_to_the_largest_and_never_vanish() -> None:
 
 def test_the_chart_when_piped_is_plain_text(runner, monkeypatch: pytest.MonkeyPatch) -> None:
     """Golden file tests/golden/metrics.chart.txt (SRFACTS_UPDATE_GOLDEN=1 rewrites it)."""
-    from srfacts.cli import app
+    from srfacts.cli.app import app
 
     monkeypatch.delenv("SRFACTS_DATA", raising=False)
     result = runner.invoke(app, ["metrics", "--chart"])

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from srfacts.render import tsv_unescape
+from srfacts.output.render import tsv_unescape
 
 LISTINGS = [
     ["industries"],
@@ -177,7 +177,7 @@ def test_version_and_help(run) -> None:
 
 
 def test_data_from_environment(runner, monkeypatch) -> None:
-    from srfacts.cli import app
+    from srfacts.cli.app import app
     from tests.conftest import SAMPLE
 
     monkeypatch.setenv("SRFACTS_DATA", str(SAMPLE))

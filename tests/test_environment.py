@@ -206,7 +206,7 @@ def test_a_cache_that_cannot_be_written_is_skipped(
 
     from typer.testing import CliRunner
 
-    from srfacts.cli import app
+    from srfacts.cli.app import app
 
     def refuse(*args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied")
@@ -329,13 +329,13 @@ def test_stdin_an_open_terminal_is_never_read(shared: Path) -> None:
 def test_interrupt_ends_with_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    import srfacts.knowledge
-    from srfacts.cli import app
+    import srfacts.store.loader
+    from srfacts.cli.app import app
 
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(srfacts.knowledge, "read_bytes", interrupted)
+    monkeypatch.setattr(srfacts.store.loader, "read_bytes", interrupted)
     result = CliRunner().invoke(app, ["--data", str(SAMPLE), "industries"])
     assert result.exit_code == 130 and "interrupted" in result.stderr
 
@@ -358,7 +358,7 @@ def test_exit_handlers_run_and_the_status_is_kept(args: list[str], code: int, sh
         "import atexit, sys\n"
         "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
         f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, *{args!r}]\n"
-        "from srfacts.cli import console\n"
+        "from srfacts.cli.app import console\n"
         "console()\n"
     )
     done = subprocess.run(
@@ -377,11 +377,11 @@ def test_large_output_is_flushed_before_the_fast_exit(shared: Path) -> None:
 
 
 def test_main_can_be_called_from_other_python_code(shared: Path) -> None:
-    """``srfacts.cli.main`` raises SystemExit like any command line; only the command ends at once."""
+    """``srfacts.cli.app.main`` raises SystemExit like any command line; only the command ends at once."""
     program = (
         "import sys\n"
         f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, 'show', 'nope']\n"
-        "from srfacts.cli import main\n"
+        "from srfacts.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit as done:\n    print('went on after exit status', done.code)\n"
     )
     done = subprocess.run(

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from srfacts.export import tables
-from srfacts.knowledge import load
+from srfacts.store.loader import load
 
 RECORD_TABLES = ("sources", "industries", "metrics", "claims", "entities")
 LINK_TABLES = (
@@ -33,7 +33,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled knowledge file exported to SQLite through the command line."""
     from typer.testing import CliRunner
 
-    from srfacts.cli import app
+    from srfacts.cli.app import app
 
     path = tmp_path_factory.mktemp("export") / "facts.db"
     result = CliRunner().invoke(app, ["export", "--format", "sqlite", str(path)], env={"SRFACTS_DATA": ""})

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from srfacts.knowledge import load
-from srfacts.model import Metric
-from srfacts.verify import check_sources, implied_qualifier, sentence_around
+from srfacts.core.records import Metric
+from srfacts.data.fidelity import check_sources, implied_qualifier, sentence_around
+from srfacts.store.loader import load
 from tests.conftest import ARTICLE, ROOT, SOURCE_DIR
 
 BUNDLED = ROOT / "data" / "facts.yaml"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import typer
 
-from srfacts.cli import app
+from srfacts.cli.app import app
 
 
 def commands() -> list[list[str]]:

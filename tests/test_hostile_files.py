@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from srfacts.errors import CODES, KnowledgeFileError
+from srfacts.core.errors import CODES, KnowledgeFileError
 from tests.hostile_support import HOSTILE, SAMPLE, assert_clean, environment, snapshot, srfacts
 
 SAMPLE_BYTES = SAMPLE.read_bytes()
@@ -374,7 +374,7 @@ WRONG_VALUES: dict[str, Any] = {
 @pytest.mark.parametrize("value", sorted(WRONG_VALUES))
 @pytest.mark.parametrize("kind", sorted(FIELD_KINDS))
 def test_a_wrong_value_in_any_field_kind_is_located(kind: str, value: str, tmp_path: Path) -> None:
-    from srfacts.knowledge import load
+    from srfacts.store.loader import load
 
     data = _sample()
     section, index, field = FIELD_KINDS[kind]
@@ -415,9 +415,9 @@ def test_wrong_values_through_the_command(tmp_path: Path) -> None:
 def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import srfacts.knowledge as knowledge
-    import srfacts.yaml_reader as yaml_reader
-    from srfacts import cache
+    import srfacts.data.yaml_reader as yaml_reader
+    import srfacts.store.loader as knowledge
+    from srfacts.store import folder as cache
 
     path = tmp_path / "facts.yaml"
     first = SAMPLE_BYTES
@@ -448,7 +448,7 @@ def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
 
 
 def test_a_file_growing_while_it_is_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import srfacts.datafile as load
+    import srfacts.data.files as load
 
     path = tmp_path / "facts.yaml"
     path.write_bytes(SAMPLE_BYTES[:200])  # an editor that truncated the file and is writing it
@@ -467,7 +467,7 @@ def test_a_file_growing_while_it_is_read_is_read_again(tmp_path: Path, monkeypat
 
 
 def test_a_file_that_never_stops_changing_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import srfacts.datafile as load
+    import srfacts.data.files as load
 
     path = tmp_path / "facts.yaml"
     path.write_bytes(SAMPLE_BYTES)

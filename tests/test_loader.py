@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srfacts.errors import CODES, KnowledgeFileError
-from srfacts.knowledge import load
-from srfacts.yaml_reader import parse_yaml
+from srfacts.core.errors import CODES, KnowledgeFileError
+from srfacts.data.yaml_reader import parse_yaml
+from srfacts.store.loader import load
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 FIXTURES = sorted(INVALID.glob("*.yaml"))

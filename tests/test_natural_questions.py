@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 import srfacts
-from srfacts.datafile import bundled_data_path
-from srfacts.model import KnowledgeBase
+from srfacts.core.records import KnowledgeBase
+from srfacts.data.files import bundled_data_path
 
 TESTS = Path(__file__).resolve().parent
 QUESTION_FILE = TESTS / "natural_questions.yaml"

@@ -42,24 +42,24 @@ def test_wheel_contains_the_data_file(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("srfacts/data/facts.yaml") == DATA.read_bytes()
         names = archive.namelist()
-    assert "srfacts/cli.py" in names and any(n.endswith("entry_points.txt") for n in names)
+    assert "srfacts/cli/app.py" in names and any(n.endswith("entry_points.txt") for n in names)
 
 
 def test_wheel_contains_the_json_schema(wheel: Path) -> None:
-    schema = ROOT / "src" / "srfacts" / "schema" / "facts.schema.json"
+    schema = ROOT / "src" / "srfacts" / "data" / "facts.schema.json"
     with zipfile.ZipFile(wheel) as archive:
-        assert archive.read("srfacts/schema/facts.schema.json") == schema.read_bytes()
+        assert archive.read("srfacts/data/facts.schema.json") == schema.read_bytes()
 
 
 def test_installed_package_finds_current_data() -> None:
-    from srfacts.datafile import bundled_data_path
+    from srfacts.data.files import bundled_data_path
 
     assert bundled_data_path().read_bytes() == DATA.read_bytes()
 
 
 def test_source_checkout_finds_data_without_installing(tmp_path: Path) -> None:
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import srfacts.datafile as l; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import srfacts.data.files as l; "
         "print(l.__file__); print(l.bundled_data_path())"
     )
     done = subprocess.run(

@@ -15,8 +15,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from srfacts.errors import CODES, KnowledgeFileError
-from srfacts.render import (
+from srfacts.core.errors import CODES, KnowledgeFileError
+from srfacts.data.build import build
+from srfacts.data.yaml_reader import parse_yaml
+from srfacts.output.render import (
     SMALL_JSON,
     Column,
     cell,
@@ -29,8 +31,6 @@ from srfacts.render import (
     to_tsv,
     tsv_unescape,
 )
-from srfacts.validate import build
-from srfacts.yaml_reader import parse_yaml
 from tests.hostile_support import LEAK, SAMPLE
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,7 +89,7 @@ def test_any_yaml_punctuation_loads_or_gives_our_error(text: str) -> None:
 @FAST
 @given(st.binary(max_size=300))
 def test_any_bytes_load_or_give_our_error(data: bytes) -> None:
-    from srfacts.datafile import decode
+    from srfacts.data.files import decode
 
     try:
         build(parse_yaml(decode(data, "x.yaml"), "x.yaml"), "x.yaml")
@@ -259,7 +259,7 @@ def test_tables_at_any_width_leak_nothing(rows: list[dict[str, Any]], width: int
 
 @pytest.fixture(scope="module")
 def sample_kb() -> Any:
-    from srfacts.knowledge import load
+    from srfacts.store.loader import load
 
     return load(SAMPLE, use_cache=False)
 
@@ -289,7 +289,7 @@ def test_search_never_raises(sample_kb: Any, query: str, limit: int | None) -> N
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(QUERIES)
 def test_search_through_the_compiled_store_never_raises(sample_kb: Any, query: str) -> None:
-    from srfacts.knowledge import find
+    from srfacts.store.loader import find
 
     found = find(SAMPLE, query, limit=3)  # the test's own cache folder: compiled once, then read
     assert len(found.hits) <= 3 and isinstance(found.suggestions, list)

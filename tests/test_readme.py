@@ -21,7 +21,7 @@ ARTICLE_DIR = ROOT.parent / "shared" / "source"
 
 def run_example(args: str) -> str:
     """What ``srfacts ARGS`` prints, as a pipe would receive it (stdout, then stderr)."""
-    from srfacts.cli import app
+    from srfacts.cli.app import app
 
     argv = shlex.split(args)
     assert argv[0] == "srfacts"
@@ -47,7 +47,7 @@ def test_examples_are_real_output(private_cache: Path) -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from srfacts.cli import app
+    from srfacts.cli.app import app
 
     readme = README.read_text(encoding="utf-8")
     for command in app.registered_commands:
@@ -56,7 +56,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_every_problem_code_is_in_the_table() -> None:
-    from srfacts.errors import CODES
+    from srfacts.core.errors import CODES
 
     readme = README.read_text(encoding="utf-8")
     for code, meaning in CODES.items():
@@ -64,7 +64,7 @@ def test_every_problem_code_is_in_the_table() -> None:
 
 
 def test_every_exit_status_is_documented() -> None:
-    from srfacts.errors import ExitStatus
+    from srfacts.core.errors import ExitStatus
 
     readme = README.read_text(encoding="utf-8")
     for status in ExitStatus:
@@ -72,8 +72,8 @@ def test_every_exit_status_is_documented() -> None:
 
 
 def test_json_fields_are_documented() -> None:
-    from srfacts.knowledge import load
     from srfacts.search.score import Hit, Match
+    from srfacts.store.loader import load
     from tests.conftest import SAMPLE
 
     readme = README.read_text(encoding="utf-8")

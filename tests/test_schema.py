@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from srfacts.datafile import bundled_data_path
-from srfacts.errors import KnowledgeFileError
-from srfacts.knowledge_schema import SCHEMA_FILE, build_schema, schema_text
-from srfacts.validate import FIELDS, build
-from srfacts.yaml_reader import parse_yaml
+from srfacts.core.errors import KnowledgeFileError
+from srfacts.data.build import FIELDS, build
+from srfacts.data.files import bundled_data_path
+from srfacts.data.schema import SCHEMA_FILE, build_schema, schema_text
+from srfacts.data.yaml_reader import parse_yaml
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extras: pip install '.[test]'")
 
@@ -31,9 +31,9 @@ def tree(path: Path) -> Any:
 
 
 def test_the_shipped_file_is_the_generated_schema() -> None:
-    """The committed schema equals what the loader's field table gives (python -m srfacts.knowledge_schema)."""
+    """The committed schema equals what the loader's field table gives (python -m srfacts.data.schema)."""
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "src/srfacts/schema/facts.schema.json is out of date: run python -m srfacts.knowledge_schema"
+        "src/srfacts/data/facts.schema.json is out of date: run python -m srfacts.data.schema"
     )
 
 
@@ -47,7 +47,7 @@ def test_the_data_file_names_the_schema_on_its_first_line() -> None:
     assert first.startswith("# yaml-language-server: $schema=")
     named = (data.parent / first.split("$schema=", 1)[1].strip()).resolve()
     # the checkout's copy, which editors open; the installed package ships the same bytes
-    assert named == (ROOT / "src" / "srfacts" / "schema" / "facts.schema.json").resolve()
+    assert named == (ROOT / "src" / "srfacts" / "data" / "facts.schema.json").resolve()
     assert named.read_bytes() == SCHEMA_FILE.read_bytes()
 
 
@@ -142,7 +142,7 @@ def _plain(value: Any) -> Any:
 
 def _relocate(value: Any) -> Any:
     """Back to the loader's located containers (every mark at line 1) so ``build`` reads them."""
-    from srfacts.yaml_reader import YamlList, YamlMap
+    from srfacts.data.yaml_reader import YamlList, YamlMap
 
     if isinstance(value, dict):
         out = YamlMap(1, 1)

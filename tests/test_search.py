@@ -18,16 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from srfacts.cli import app
-from srfacts.datafile import bundled_data_path
-from srfacts.knowledge import compile_store, load
-from srfacts.model import KnowledgeBase, record_years, resolve_industry
+from srfacts.cli.app import app
+from srfacts.core.records import KnowledgeBase, record_years, resolve_industry
+from srfacts.data.files import bundled_data_path
 from srfacts.search.build import question_words
 from srfacts.search.engine import MemoryIndex, memory_index, search
 from srfacts.search.score import Hit
 from srfacts.search.suggest import suggestions
 from srfacts.search.text import Stemmer, normalise, tokens
-from srfacts.store import Store
+from srfacts.store.compiled import Store
+from srfacts.store.loader import compile_store, load
 
 TESTS = Path(__file__).parent
 QUERIES: list[dict[str, Any]] = yaml.safe_load((TESTS / "search_queries.yaml").read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import srfacts
-from srfacts.model import Entity, Industry, KnowledgeBase
+from srfacts.core.records import Entity, Industry, KnowledgeBase
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 5

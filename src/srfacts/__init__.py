@@ -12,12 +12,12 @@ Python API::
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from srfacts.core.version import __version__
 
 if TYPE_CHECKING:
     from os import PathLike
 
-    from srfacts.model import KnowledgeBase
+    from srfacts.core.records import KnowledgeBase
 
 __all__ = ["__version__", "load"]
 
@@ -29,10 +29,10 @@ def load(path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
     kind=..., limit=...)``, ``industries(tier=..., cluster=...)``, ``metrics(industry=..., year=...,
     status=...)``, ``claims(kind=..., industry=..., year=...)``, ``entities(kind=..., industry=...)``
     and ``sources()``; records are immutable named tuples with ``to_dict()`` for JSON.
-    Raises ``srfacts.errors.KnowledgeFileError`` (every problem, located) for an invalid file.
+    Raises ``srfacts.core.errors.KnowledgeFileError`` (every problem, located) for an invalid file.
     """
     from pathlib import Path
 
-    from srfacts.knowledge import load as _load
+    from srfacts.store.loader import load as _load
 
     return _load(Path(path) if path is not None else None)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from srfacts.model import Claim, Entity, Industry, KnowledgeBase, Metric, Source, plain
+from srfacts.core.records import Claim, Entity, Industry, KnowledgeBase, Metric, Source, plain
 
 EXPORT_FORMATS = ("sqlite", "json", "csv")
 
@@ -185,7 +185,7 @@ def _fill(connection: sqlite3.Connection, all_tables: Sequence[Table]) -> None:
 
 def write_json(kb: KnowledgeBase, path: Path) -> None:
     """Write every record as one JSON document."""
-    from srfacts.render import to_json
+    from srfacts.output.render import to_json
 
     text = to_json(documents(kb))
     with _atomic(path) as temporary:

@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from srfacts.model import KnowledgeBase, Record, SynonymGroup
+from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
 from srfacts.search.query import read_query
 from srfacts.search.score import RERANK, Hit, Rerank, first_pass

@@ -9,7 +9,7 @@ in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from srfacts.model import Record, SynonymGroup, is_decimal, record_years
+from srfacts.core.records import Record, SynonymGroup, is_decimal, record_years
 from srfacts.search.text import normalise_with_offsets
 
 # BM25F field weights: names and aliases above texts, texts above English, quotes and notes lowest.

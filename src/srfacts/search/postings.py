@@ -12,7 +12,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 
-from srfacts.model import Record
+from srfacts.core.records import Record
 from srfacts.search.entries import FIELD_WEIGHTS, field_texts
 from srfacts.search.text import Stemmer, normalise, plain_number, token_texts
 

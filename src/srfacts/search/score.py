@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from srfacts.model import Record
+from srfacts.core.records import Record
 from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, original_text
 from srfacts.search.query import Query, stem_word
 from srfacts.search.text import is_cjk, plain_number, tokens

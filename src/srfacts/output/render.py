@@ -370,7 +370,7 @@ def unit_name(unit: Any, lang: str = "zh") -> str:
     """A unit as written (亿元), or its English name from the unit table (hundred million yuan)."""
     if lang != "en":
         return str(unit)
-    from srfacts.units import UNITS
+    from srfacts.core.units import UNITS
 
     spec = UNITS.get(str(unit))
     return spec.name_en if spec else str(unit)
@@ -397,7 +397,7 @@ def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
 
 def record_fields(record_type: str) -> tuple[str, ...]:
     """The JSON fields of a record type, in output order: ``id``, ``type``, then the model's."""
-    from srfacts.model import Claim, Entity, Industry, Metric, Source
+    from srfacts.core.records import Claim, Entity, Industry, Metric, Source
 
     names = {
         "source": Source._fields,
@@ -411,7 +411,7 @@ def record_fields(record_type: str) -> tuple[str, ...]:
 
 def parse_fields(text: str, available: Sequence[str]) -> tuple[str, ...]:
     """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available."""
-    from srfacts.errors import UsageError
+    from srfacts.core.errors import UsageError
 
     wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
     unknown = [f for f in wanted if f not in available]
@@ -516,7 +516,7 @@ def _distinct_matches(matches: Sequence[Any]) -> list[Any]:
 
 def search_fields() -> tuple[str, ...]:
     """Every field a search hit can carry: the fields of every record type, ``score`` and ``matched``."""
-    from srfacts.model import RECORD_TYPES
+    from srfacts.core.records import RECORD_TYPES
 
     names = [f for record_type in RECORD_TYPES for f in record_fields(record_type)]
     return (*dict.fromkeys(names), "score", "matched")

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from srfacts import cache
-from srfacts.datafile import max_bytes, read_bytes, resolve_data_path
-from srfacts.model import KnowledgeBase, Record
+from srfacts.core.records import KnowledgeBase, Record
+from srfacts.data.files import max_bytes, read_bytes, resolve_data_path
+from srfacts.store import folder as cache
 
 if TYPE_CHECKING:
     from srfacts.search.entries import Index
     from srfacts.search.score import Hit
-    from srfacts.store import Store
+    from srfacts.store.compiled import Store
 
 # Given a task's description and size, returns the function that reports progress on it.
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -59,7 +59,7 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
 
 def open_store(path: str | Path | None = None, progress: Progress | None = None) -> "Store | None":
     """The compiled store of a knowledge file, compiling it first if need be (None: no cache here)."""
-    from srfacts.store import Store
+    from srfacts.store.compiled import Store
 
     resolved = _resolved(path)
     store = Store.open(_content_key(resolved)[0])
@@ -92,7 +92,7 @@ def find(
 
     ``industry`` may be an id, a name or an alias (UsageError if it is none of these).
     """
-    from srfacts.model import resolve_industry
+    from srfacts.core.records import resolve_industry
     from srfacts.search.engine import search
 
     filters: dict[str, Any] = {"types": types, "year": year, "kind": kind, "limit": limit}
@@ -154,7 +154,7 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     Should a stored record not decode (a damaged cache), the file itself is read and checked
     instead, and the cache compiled anew.
     """
-    from srfacts.store import Store
+    from srfacts.store.compiled import Store
 
     store = Store.open(key)
     if store is None:
@@ -194,9 +194,9 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
 def _build(data: list[bytes], where: str) -> KnowledgeBase:
     """Decode, parse and check a knowledge file's bytes (taken out of ``data``: a large file's bytes
     are not kept while its records are built)."""
-    from srfacts.datafile import decode
-    from srfacts.validate import build
-    from srfacts.yaml_reader import parse_yaml
+    from srfacts.data.build import build
+    from srfacts.data.files import decode
+    from srfacts.data.yaml_reader import parse_yaml
 
     return build(parse_yaml(decode(data.pop(), where), where), where)
 
@@ -205,8 +205,8 @@ def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
     """Build the search index of ``kb`` and write both to its cache entry, if the cache can be written."""
     if not kb.cache_key or not cache.writable():
         return False
-    from srfacts import store
     from srfacts.search.build import build_index  # imports the pinyin and Traditional-script libraries
+    from srfacts.store import compiled as store
 
     count = len(kb.all_records())
     report = progress("compiling the knowledge file", count * 2) if progress else None

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from srfacts import __version__
-from srfacts.model import (
+from srfacts.core.records import (
     AllowedNumber,
     Claim,
     Derivation,
@@ -29,6 +28,7 @@ from srfacts.model import (
     SynonymGroup,
     is_decimal,
 )
+from srfacts.core.version import __version__
 
 FORMAT = "srfacts-cache-9"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)

@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from srfacts.errors import Problem
-from srfacts.model import Claim, KnowledgeBase, Metric, Source, period_years
+from srfacts.core.errors import Problem
+from srfacts.core.records import Claim, KnowledgeBase, Metric, Source, period_years
 
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 SENTENCE_END = "。！？!?"
@@ -159,8 +159,8 @@ def read_source(source: Source, option: str | None = None) -> SourceText | None:
     """The text of a source: ``option`` may name the file itself or a folder holding it."""
     candidates = [Path(option)] if option and Path(option).is_file() else []
     candidates += [folder / source.file for folder in source_dirs(option)]
-    from srfacts.datafile import read_bytes
-    from srfacts.errors import KnowledgeFileError
+    from srfacts.core.errors import KnowledgeFileError
+    from srfacts.data.files import read_bytes
 
     for path in candidates:
         if path.is_file():

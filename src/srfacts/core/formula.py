@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-from srfacts.errors import clip
+from srfacts.core.errors import clip
 
 _TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)|([a-z_][a-z0-9_]*)|(.))")
 

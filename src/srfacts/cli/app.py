@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from srfacts import __version__
-from srfacts.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError, clip
-from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase, Record
+from srfacts.core.errors import ExitStatus, KnowledgeFileError, NotFoundError, SrfactsError, UsageError, clip
+from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase, Record
+from srfacts.core.version import __version__
 
 if TYPE_CHECKING:
-    from srfacts.knowledge import Progress
+    from srfacts.store.loader import Progress
 
 SEARCH_LIMIT = 20  # hits shown unless --limit or --all says otherwise
 
@@ -135,37 +135,37 @@ def _completing(callback: Any) -> Any:
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from srfacts.complete import record_ids
+    from srfacts.cli.completion import record_ids
 
     return record_ids(ctx, incomplete)
 
 
 def _complete_industries(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from srfacts.complete import industries
+    from srfacts.cli.completion import industries
 
     return industries(ctx, incomplete)
 
 
 def _complete_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
-    from srfacts.complete import kinds
+    from srfacts.cli.completion import kinds
 
     return kinds(ctx, incomplete)
 
 
 def _complete_tiers(incomplete: str) -> list[str]:
-    from srfacts.complete import tiers
+    from srfacts.cli.completion import tiers
 
     return tiers(incomplete)
 
 
 def _complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
-    from srfacts.complete import record_types
+    from srfacts.cli.completion import record_types
 
     return record_types(ctx, incomplete)
 
 
 def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
-    from srfacts.complete import fields
+    from srfacts.cli.completion import fields
 
     return fields(ctx, incomplete)
 
@@ -204,7 +204,7 @@ def _warn(message: str) -> None:
 
 
 def _safe(message: str) -> str:
-    from srfacts.render import neutralise
+    from srfacts.output.render import neutralise
 
     return "\n".join(neutralise(line) for line in message.split("\n"))
 
@@ -294,7 +294,7 @@ def _progress() -> "Progress | None":
 
 
 def _knowledge(ctx: typer.Context) -> KnowledgeBase:
-    from srfacts.knowledge import load
+    from srfacts.store.loader import load
 
     return load(_data(ctx), progress=_progress())
 
@@ -316,7 +316,7 @@ def _close(word: str, candidates: Any) -> str:
 
 def _industry(kb: KnowledgeBase, value: str | None) -> str | None:
     """An industry id from an id, a Chinese or English name or an alias."""
-    from srfacts.model import resolve_industry
+    from srfacts.core.records import resolve_industry
 
     return resolve_industry(kb.industries(), value) if value is not None else None
 
@@ -330,7 +330,7 @@ def _listing(
     fields: str | None = None,
     lang: str = "zh",
 ) -> None:
-    from srfacts.render import columns_for, parse_fields, record_fields, render
+    from srfacts.output.render import columns_for, parse_fields, record_fields, render
 
     chosen = parse_fields(fields, record_fields(record_type)) if fields else None
     if fmt == "json" or rows:
@@ -435,7 +435,7 @@ def metrics(
 
 
 def _chart(records: Any, other_output: bool, lang: str) -> None:
-    from srfacts.chart import chart_groups, render_charts
+    from srfacts.output.charts import chart_groups, render_charts
 
     if other_output:
         raise UsageError("--chart draws bars; it takes no --format, --json or --fields")
@@ -510,7 +510,7 @@ def glossary(
     """List the glossary: Chinese terms and the established English every English field uses."""
     import unicodedata
 
-    from srfacts.render import Column, parse_fields, render
+    from srfacts.output.render import Column, parse_fields, render
 
     def fold(text: str) -> str:
         return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
@@ -552,8 +552,8 @@ def search(
     fields: FieldsOption = None,
 ) -> None:
     """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
-    from srfacts.knowledge import find
-    from srfacts.render import render_hits
+    from srfacts.output.render import render_hits
+    from srfacts.store.loader import find
 
     text = " ".join(query)
     chosen = _choice(record_type, RECORD_TYPES, "type")
@@ -585,9 +585,9 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question: the figure as stated with its period, scope and rank, the quote and its source."""
-    from srfacts.answer import answer
-    from srfacts.ask_view import answer_json, answer_text
-    from srfacts.knowledge import find
+    from srfacts.output.answer import answer_json, answer_text
+    from srfacts.search.answer import answer
+    from srfacts.store.loader import find
 
     text = " ".join(question)
     found = find(_data(ctx), text, limit=1 + 3, progress=_progress())
@@ -608,7 +608,7 @@ def show(
     fields: FieldsOption = None,
 ) -> None:
     """Show one record in full: every field, its quote and the records linked to it."""
-    from srfacts.render import record_view
+    from srfacts.output.render import record_view
 
     kb = _knowledge(ctx)
     record = kb.get(record_id)
@@ -617,7 +617,7 @@ def show(
         raise NotFoundError(f"no record has the id '{clip(record_id)}'", close)
     chosen = None
     if fields:
-        from srfacts.render import parse_fields, record_fields
+        from srfacts.output.render import parse_fields, record_fields
 
         chosen = parse_fields(fields, (*record_fields(record.TYPE), "context", "related"))
     output = _fmt(fmt, as_json)
@@ -628,7 +628,7 @@ def show(
 
 
 def _shown(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
-    from srfacts.verify import quote_context
+    from srfacts.data.fidelity import quote_context
 
     out = record.to_dict()
     out["context"] = quote_context(kb, record)
@@ -653,8 +653,8 @@ def validate(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
 ) -> None:
     """Check a knowledge file; print one `file:line: CODE message` line per problem."""
-    from srfacts.knowledge import load
-    from srfacts.render import to_json
+    from srfacts.output.render import to_json
+    from srfacts.store.loader import load
 
     target = path or (ctx.obj.get("data") if ctx.obj else None)
     try:
@@ -662,7 +662,7 @@ def validate(
         where = kb.path
         problems = []
         if source is not None:
-            from srfacts.verify import check_sources
+            from srfacts.data.fidelity import check_sources
 
             problems = check_sources(kb, source)
     except KnowledgeFileError as error:
@@ -675,7 +675,7 @@ def validate(
     if problems:
         _warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
         raise typer.Exit(int(ExitStatus.INVALID_DATA))
-    from srfacts.datafile import bundled_data_path
+    from srfacts.data.files import bundled_data_path
 
     checked = " and faithful to its source" if source is not None else ""
     label = "the bundled knowledge file" if where == str(bundled_data_path()) else where
@@ -695,8 +695,8 @@ def timeline(
     fields: FieldsOption = None,
 ) -> None:
     """Dated awards, events, figures and targets in time order."""
-    from srfacts.render import TIMELINE_COLUMNS, TIMELINE_COLUMNS_EN, TIMELINE_FIELDS, parse_fields, render
-    from srfacts.timeline import timeline as entries
+    from srfacts.core.timeline import timeline as entries
+    from srfacts.output.render import TIMELINE_COLUMNS, TIMELINE_COLUMNS_EN, TIMELINE_FIELDS, parse_fields, render
 
     kb = _knowledge(ctx)
     chosen = _choice(record_type, ("metric", "claim"), "type")
@@ -707,7 +707,7 @@ def timeline(
     lang = _lang(ctx)
     columns = TIMELINE_COLUMNS_EN if lang == "en" else TIMELINE_COLUMNS
     if lang == "en" and output in ("table", "markdown"):
-        from srfacts.render import figure
+        from srfacts.output.render import figure
 
         for row, entry in zip(rows, found, strict=True):
             if row["figure"] is not None:
@@ -724,7 +724,7 @@ def schema(
     path: Annotated[bool, typer.Option("--path", help="Print where the bundled schema file is instead.")] = False,
 ) -> None:
     """Print the JSON Schema of the knowledge file (editors use it to complete and check fields)."""
-    from srfacts.knowledge_schema import SCHEMA_FILE
+    from srfacts.data.schema import SCHEMA_FILE
 
     _emit(f"{SCHEMA_FILE}\n" if path else SCHEMA_FILE.read_text(encoding="utf-8"))
 
@@ -759,7 +759,7 @@ def export(
     if target == "-":
         if chosen != "json":
             raise UsageError("only --format json can be written to stdout ('-')")
-        from srfacts.render import to_json
+        from srfacts.output.render import to_json
 
         _emit(to_json(exporter.documents(kb)))
         return
@@ -778,7 +778,7 @@ def _never_the_knowledge_file(kb: KnowledgeBase, fmt: str, target: Any) -> None:
     from pathlib import Path
 
     from srfacts import export as exporter
-    from srfacts.datafile import bundled_data_path
+    from srfacts.data.files import bundled_data_path
 
     written = [target / f"{table.name}.csv" for table in exporter.tables(kb)] if fmt == "csv" else [target]
     for knowledge in {Path(kb.path), bundled_data_path()}:
@@ -799,8 +799,8 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("info", epilog="Example: srfacts cache info --json")
 def cache_info(as_json: JsonOption = False) -> None:
     """Where the cache is, how many files and bytes it holds, and whether it can be written."""
-    from srfacts import cache
-    from srfacts.render import to_json
+    from srfacts.output.render import to_json
+    from srfacts.store import folder as cache
 
     facts = cache.info()
     if as_json:
@@ -815,7 +815,7 @@ def cache_info(as_json: JsonOption = False) -> None:
 @cache_app.command("clear", epilog="Example: srfacts cache clear")
 def cache_clear() -> None:
     """Delete every cached file (the next run compiles the knowledge file again)."""
-    from srfacts import cache
+    from srfacts.store import folder as cache
 
     removed = cache.clear()
     _warn(f"removed {removed} cache file{'s' if removed != 1 else ''}")

@@ -32,11 +32,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from srfacts import cache
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
+from srfacts.store import folder as cache
 
 if TYPE_CHECKING:
-    from srfacts.model import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
+    from srfacts.core.records import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
     from srfacts.search.build import IndexData
 
 MAGIC = b"srfacts compiled knowledge\n"

@@ -2,7 +2,7 @@
 
 from typing import Any, NamedTuple
 
-from srfacts.model import Claim, KnowledgeBase, Metric, period_years
+from srfacts.core.records import Claim, KnowledgeBase, Metric, period_years
 
 
 class Entry(NamedTuple):
@@ -30,7 +30,7 @@ class Entry(NamedTuple):
 
 
 def _figure(metric: Metric) -> str:
-    from srfacts.render import figure
+    from srfacts.output.render import figure
 
     return figure({"qualifier": metric.qualifier, "value": metric.value, "unit": metric.unit})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from srfacts.model import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase
+from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase
 
 
 def _data_option(ctx: Any) -> str | None:
@@ -20,8 +20,8 @@ def _data_option(ctx: Any) -> str | None:
 
 
 def _knowledge(ctx: Any) -> KnowledgeBase | None:
-    from srfacts.errors import SrfactsError
-    from srfacts.knowledge import load
+    from srfacts.core.errors import SrfactsError
+    from srfacts.store.loader import load
 
     try:
         return load(_data_option(ctx))
@@ -90,7 +90,7 @@ _COMMAND_TYPES = {
 
 def fields(ctx: Any, incomplete: str) -> list[str]:
     """The fields of the command's records, completing the last of a comma-separated list."""
-    from srfacts.render import TIMELINE_FIELDS, record_fields, search_fields
+    from srfacts.output.render import TIMELINE_FIELDS, record_fields, search_fields
 
     command = getattr(ctx, "info_name", None)
     if command in _COMMAND_TYPES:

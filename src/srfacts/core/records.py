@@ -447,7 +447,7 @@ def resolve_industry(industries: Iterable[Industry], value: str) -> str:
     """An industry id from an id, a Chinese or English name or an alias (UsageError, with close names, if none)."""
     import difflib
 
-    from srfacts.errors import UsageError, clip
+    from srfacts.core.errors import UsageError, clip
 
     wanted = value.strip().casefold()
     known = tuple(industries)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from srfacts.datafile import decode, fail, max_depth, read_bytes
+from srfacts.data.files import decode, fail, max_depth, read_bytes
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")

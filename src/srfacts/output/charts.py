@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from srfacts.model import Metric
-from srfacts.render import QUALIFIER_MARKS, display_width, neutralise, text_console, unit_name
+from srfacts.core.records import Metric
+from srfacts.output.render import QUALIFIER_MARKS, display_width, neutralise, text_console, unit_name
 
 PLAIN_BAR_WIDTH = 40
 _EIGHTHS = " ▏▎▍▌▋▊▉"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from srfacts.errors import KnowledgeFileError, Problem, clip
-from srfacts.formula import FormulaError, evaluate
-from srfacts.model import (
+from srfacts.core.errors import KnowledgeFileError, Problem, clip
+from srfacts.core.formula import FormulaError, evaluate
+from srfacts.core.records import (
     CLAIM_KINDS,
     ENTITY_KINDS,
     QUALIFIERS,
@@ -35,8 +35,8 @@ from srfacts.model import (
     Source,
     SynonymGroup,
 )
-from srfacts.units import UNITS, to_base
-from srfacts.yaml_reader import YamlList, YamlMap
+from srfacts.core.units import UNITS, to_base
+from srfacts.data.yaml_reader import YamlList, YamlMap
 
 SCHEMA_VERSION = 1
 # Bounds of a figure: real ones are far smaller; these keep arithmetic exact and every export (SQLite's

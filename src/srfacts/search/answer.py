@@ -7,7 +7,7 @@ line renders ``Answer``.
 
 from typing import Any, NamedTuple
 
-from srfacts.model import Source
+from srfacts.core.records import Source
 from srfacts.search.score import Hit
 
 CLEAR_LEAD = 1.15  # the best score must be at least this many times the next one to be a clear answer

@@ -6,7 +6,7 @@ and text that must be UTF-8.
 import os
 from pathlib import Path
 
-from srfacts.errors import KnowledgeFileError, Problem
+from srfacts.core.errors import KnowledgeFileError, Problem
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 5x what 100,000 records need (about 40 MB)
 DEFAULT_MAX_DEPTH = 32  # the knowledge file needs 4
@@ -33,8 +33,8 @@ def max_depth() -> int:
 def bundled_data_path() -> Path:
     """The curated file: packaged in the wheel, else ``data/facts.yaml`` of the checkout."""
     here = Path(__file__).resolve().parent
-    packaged = here / "data" / "facts.yaml"  # where the wheel puts it (force-include)
-    return packaged if packaged.is_file() else here.parents[1] / "data" / "facts.yaml"
+    packaged = here / "facts.yaml"  # where the wheel puts it (force-include)
+    return packaged if packaged.is_file() else here.parents[2] / "data" / "facts.yaml"
 
 
 def resolve_data_path(option: str | None) -> Path:

@@ -4,8 +4,8 @@ candidates as such). Plain text; every value passes through ``neutralise``."""
 
 from typing import Any
 
-from srfacts.answer import Answer
-from srfacts.render import figure, neutralise, to_json
+from srfacts.output.render import figure, neutralise, to_json
+from srfacts.search.answer import Answer
 
 LABELS = {
     "zh": {

@@ -1,7 +1,7 @@
 """The JSON Schema of the knowledge file, generated from the loader's own field table.
 
 ``build_schema()`` turns ``validate.FIELDS``, the model's vocabularies and the unit table
-into a JSON Schema (draft 2020-12); the copy shipped in ``srfacts/schema/facts.schema.json``
+into a JSON Schema (draft 2020-12); the copy shipped in ``srfacts/data/facts.schema.json``
 is its output, and a test keeps the two equal. Editors read it through the first line of
 ``data/facts.yaml`` (``# yaml-language-server: $schema=...``) to complete and check fields.
 
@@ -15,11 +15,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from srfacts.model import QUALIFIERS
-from srfacts.units import UNITS
-from srfacts.validate import FIELDS, SCHEMA_VERSION, SECTIONS, Field
+from srfacts.core.records import QUALIFIERS
+from srfacts.core.units import UNITS
+from srfacts.data.build import FIELDS, SCHEMA_VERSION, SECTIONS, Field
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "facts.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent / "facts.schema.json"
 
 _TEXT: dict[str, Any] = {"type": "string", "pattern": r"\S"}
 
@@ -187,5 +187,5 @@ def bundled_schema() -> str:
     return SCHEMA_FILE.read_text(encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m srfacts.knowledge_schema: rewrite the committed file
+if __name__ == "__main__":  # python -m srfacts.data.schema: rewrite the committed file
     SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
