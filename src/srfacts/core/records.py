@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from srfacts.search.score import Hit
-
 TIERS = ("leading", "key", "featured", "other")
 QUALIFIERS = ("exact", "more_than", "at_least", "about")
 STATUSES = ("actual", "target", "derived")
@@ -319,6 +317,7 @@ class KnowledgeBase:
         self._loader = loader
         self.record_lines = record_lines or {}
         self.cache_key: str | None = None  # set by the loader: the content key of the file
+        self.searcher: Callable[..., list[Any]] | None = None  # set by the loader: the search engine
         self._by_id: dict[str, Record] | None = None
         self._linked_from: dict[str, tuple[str, ...]] | None = None
 
@@ -428,11 +427,12 @@ class KnowledgeBase:
         """Entities, optionally of one kind or industry."""
         return tuple(r for r in self.entity_records if (kind is None or r.kind == kind) and _linked(r, industry))
 
-    def search(self, query: str, **filters: Any) -> "list[Hit]":
-        """Search every record (see ``srfacts.search.engine``)."""
-        from srfacts.search.engine import search_kb
-
-        return search_kb(self, query, **filters)
+    def search(self, query: str, **filters: Any) -> list[Any]:
+        """Search every record: ranked hits (see ``srfacts.search.engine``). The search engine lives
+        in a layer above this one: the loader attaches it as ``searcher``."""
+        if self.searcher is None:
+            raise LookupError("no search engine is attached to this knowledge base (load it with srfacts.load)")
+        return self.searcher(self, query, **filters)
 
 
 def _linked(record: Record, industry: str | None) -> bool:

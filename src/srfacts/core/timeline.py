@@ -3,6 +3,7 @@
 from typing import Any, NamedTuple
 
 from srfacts.core.records import Claim, KnowledgeBase, Metric, period_years
+from srfacts.core.units import figure_text
 
 
 class Entry(NamedTuple):
@@ -30,9 +31,7 @@ class Entry(NamedTuple):
 
 
 def _figure(metric: Metric) -> str:
-    from srfacts.output.render import figure
-
-    return figure({"qualifier": metric.qualifier, "value": metric.value, "unit": metric.unit})
+    return figure_text(metric.qualifier, metric.value, metric.unit)
 
 
 def timeline(kb: KnowledgeBase, *, year: int | None = None, record_type: str | None = None) -> list[Entry]:

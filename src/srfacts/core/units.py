@@ -48,3 +48,11 @@ def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
     base = value * spec.factor
     exact = base.quantize(Decimal(1)) if base == base.to_integral_value() else base.normalize()
     return exact, spec.base_unit
+
+
+QUALIFIER_MARKS = {"exact": "", "more_than": ">", "at_least": "≥", "about": "≈"}
+
+
+def figure_text(qualifier: str | None, value: object, unit: str) -> str:
+    """A figure as stated, with its qualifier as a mark: >90 家, ≥90 %, 5028.1 亿元."""
+    return f"{QUALIFIER_MARKS.get(qualifier or 'exact', '')}{value} {unit}"

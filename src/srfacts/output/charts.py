@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from srfacts.core.records import Metric
-from srfacts.output.render import QUALIFIER_MARKS, display_width, neutralise, text_console, unit_name
+from srfacts.core.units import QUALIFIER_MARKS
+from srfacts.output.render import display_width, neutralise, text_console, unit_name
 
 PLAIN_BAR_WIDTH = 40
 _EIGHTHS = " ▏▎▍▌▋▊▉"

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from srfacts.core.units import figure_text
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -333,8 +335,6 @@ def to_table(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
-QUALIFIER_MARKS = {"exact": "", "more_than": ">", "at_least": "≥", "about": "≈"}
-
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "source": (Column("id", "id"), Column("title", "title"), Column("authors", "authors"),
                Column("published", "published"), Column("file", "file")),
@@ -378,8 +378,7 @@ def unit_name(unit: Any, lang: str = "zh") -> str:
 
 def figure(row: dict[str, Any], lang: str = "zh") -> str:
     """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元 (English unit names in en)."""
-    mark = QUALIFIER_MARKS.get(row.get("qualifier") or "exact", "")
-    return f"{mark}{row.get('value')} {unit_name(row.get('unit'), lang)}"
+    return figure_text(row.get("qualifier"), row.get("value"), unit_name(row.get("unit"), lang))
 
 
 def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:

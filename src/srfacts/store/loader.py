@@ -21,13 +21,20 @@ Progress = Callable[[str, int], Callable[[int], None]]
 
 
 def load(path: str | Path | None = None, *, use_cache: bool = True, progress: Progress | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file)."""
+    """Load and validate a knowledge file (``None``: ``SRFACTS_DATA`` or the bundled file); its
+    ``search`` is the search engine's."""
     resolved = _resolved(path)
-    if use_cache:
-        kb = _from_store(_content_key(resolved)[0], str(resolved), resolved)
-        if kb is not None:
-            return kb
-    return _compiled(resolved, progress if use_cache else None, use_cache=use_cache)
+    kb = _from_store(_content_key(resolved)[0], str(resolved), resolved) if use_cache else None
+    if kb is None:
+        kb = _compiled(resolved, progress if use_cache else None, use_cache=use_cache)
+    kb.searcher = _search
+    return kb
+
+
+def _search(kb: KnowledgeBase, query: str, **filters: Any) -> "list[Hit]":
+    from srfacts.search.engine import search_kb  # imported when a search is made, not at every load
+
+    return search_kb(kb, query, **filters)
 
 
 def _resolved(path: str | Path | None) -> Path:
