@@ -118,7 +118,7 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
     file.write_bytes(bytes(data))
     opened = store.Store.open(file.stem)
     if opened is not None:
-        with pytest.raises(ValueError):
+        with pytest.raises(store.CacheDamagedError):
             for pos in range(opened.count):
                 opened.record(pos)
                 opened.facets(pos)

@@ -26,7 +26,7 @@ from srfacts.search.engine import MemoryIndex, memory_index, search
 from srfacts.search.score import Hit
 from srfacts.search.suggest import suggestions
 from srfacts.search.text import Stemmer, normalise, tokens
-from srfacts.store.compiled import Store
+from srfacts.store.compiled import CacheDamagedError, Store
 from srfacts.store.loader import compile_store, load
 
 TESTS = Path(__file__).parent
@@ -397,7 +397,7 @@ def test_a_damaged_postings_block_is_an_error_not_an_answer(kb: KnowledgeBase) -
         store.df("光伏")  # reads the blocks
         assert store._blocks is not None
         store._blocks[3 * number + 2] ^= 1  # its CRC-32
-        with pytest.raises(ValueError):
+        with pytest.raises(CacheDamagedError):
             search(store, "光伏")
     finally:
         store.close()

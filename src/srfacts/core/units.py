@@ -1,7 +1,9 @@
 """The unit table: each unit as the article writes it, its base unit and factor."""
 
-from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class Unit(NamedTuple):
@@ -9,43 +11,45 @@ class Unit(NamedTuple):
 
     written: str
     base_unit: str
-    factor: Decimal
+    factor: str  # a whole number, written out (decimal is loaded only when a figure is converted)
     name_en: str
 
 
 UNITS: dict[str, Unit] = {
     u.written: u
     for u in (
-        Unit("亿元", "CNY", Decimal("100000000"), "hundred million yuan"),
-        Unit("万元", "CNY", Decimal("10000"), "ten thousand yuan"),
-        Unit("元", "CNY", Decimal("1"), "yuan"),
-        Unit("万平方米", "m2", Decimal("10000"), "ten thousand square metres"),
-        Unit("平方米", "m2", Decimal("1"), "square metres"),
-        Unit("万辆", "vehicles", Decimal("10000"), "ten thousand vehicles"),
-        Unit("辆", "vehicles", Decimal("1"), "vehicles"),
-        Unit("户", "enterprises", Decimal("1"), "enterprises"),
-        Unit("家", "enterprises", Decimal("1"), "enterprises"),
-        Unit("个", "count", Decimal("1"), "items"),
-        Unit("项", "count", Decimal("1"), "items"),
-        Unit("支", "teams", Decimal("1"), "teams"),
-        Unit("名", "people", Decimal("1"), "people"),
-        Unit("台", "units", Decimal("1"), "units"),
-        Unit("条", "measures", Decimal("1"), "measures"),
-        Unit("吨", "t", Decimal("1"), "tonnes"),
-        Unit("GW", "W", Decimal("1000000000"), "gigawatts"),
-        Unit("%", "percent", Decimal("1"), "percent"),
-        Unit("个月", "months", Decimal("1"), "months"),
-        Unit("小时", "hours", Decimal("1"), "hours"),
-        Unit("次", "times", Decimal("1"), "times"),
-        Unit("年", "years", Decimal("1"), "years"),
+        Unit("亿元", "CNY", "100000000", "hundred million yuan"),
+        Unit("万元", "CNY", "10000", "ten thousand yuan"),
+        Unit("元", "CNY", "1", "yuan"),
+        Unit("万平方米", "m2", "10000", "ten thousand square metres"),
+        Unit("平方米", "m2", "1", "square metres"),
+        Unit("万辆", "vehicles", "10000", "ten thousand vehicles"),
+        Unit("辆", "vehicles", "1", "vehicles"),
+        Unit("户", "enterprises", "1", "enterprises"),
+        Unit("家", "enterprises", "1", "enterprises"),
+        Unit("个", "count", "1", "items"),
+        Unit("项", "count", "1", "items"),
+        Unit("支", "teams", "1", "teams"),
+        Unit("名", "people", "1", "people"),
+        Unit("台", "units", "1", "units"),
+        Unit("条", "measures", "1", "measures"),
+        Unit("吨", "t", "1", "tonnes"),
+        Unit("GW", "W", "1000000000", "gigawatts"),
+        Unit("%", "percent", "1", "percent"),
+        Unit("个月", "months", "1", "months"),
+        Unit("小时", "hours", "1", "hours"),
+        Unit("次", "times", "1", "times"),
+        Unit("年", "years", "1", "years"),
     )
 }
 
 
-def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
+def to_base(value: "Decimal", unit: str) -> "tuple[Decimal, str]":
     """Convert a value in a written unit to its base unit (5028.1 亿元 -> 502810000000 CNY)."""
+    from decimal import Decimal
+
     spec = UNITS[unit]
-    base = value * spec.factor
+    base = value * Decimal(spec.factor)
     exact = base.quantize(Decimal(1)) if base == base.to_integral_value() else base.normalize()
     return exact, spec.base_unit
 

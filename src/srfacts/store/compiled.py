@@ -21,7 +21,7 @@ section is:
 no code (unlike pickle), and nothing read is ever called. Every section and postings block is
 checked against its CRC-32 before it is used, and a file that is not ours, is of another
 version or key, or is damaged anywhere is refused (``Store.open`` returns None, or reading
-raises ValueError) and compiled anew.
+raises ``CacheDamagedError``) and compiled anew.
 """
 
 import marshal
@@ -43,6 +43,13 @@ MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
 SUFFIX = "pack"
 _SLOT = 12  # bytes per record in the index: offset, length and CRC-32 of the record
+
+
+class CacheDamagedError(Exception):
+    """The compiled cache does not decode (damaged, or not what it claims to be): compile it anew."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the compiled cache does not decode: {detail}")
 
 
 def write(key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None = None) -> bool:
@@ -186,21 +193,21 @@ class Store:
         return _read(self.file, offset, length, crc)
 
     def record_lines(self) -> dict[str, int]:
-        """The line of each record in the knowledge file (ValueError if the stored data does not decode)."""
+        """The line of each record in the knowledge file (CacheDamagedError if the stored data does not decode)."""
         try:
             return {str(k): int(v) for k, v in _load(self._section("lines")).items()}
         except (KeyError, TypeError, ValueError, AttributeError, EOFError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
 
     def extras(self) -> "tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]":
-        """The synonym groups and the glossary (ValueError if the stored data does not decode)."""
+        """The synonym groups and the glossary (CacheDamagedError if the stored data does not decode)."""
         try:
             return cache.decode_extras(_load(self._section("extras")))
         except (OSError, KeyError, TypeError, ValueError, EOFError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
 
     def section(self, record_type: str) -> "tuple[Record, ...]":
-        """Every record of one type, in file order (ValueError if the stored data does not decode)."""
+        """Every record of one type, in file order (CacheDamagedError if the stored data does not decode)."""
         first, end = self.types.get(record_type, (0, 0))
         return tuple(self.record(pos) for pos in range(first, end))
 
@@ -209,7 +216,7 @@ class Store:
         return self.section("industry")  # type: ignore[return-value]
 
     def record(self, pos: int) -> "Record":
-        """The record at ``pos`` (ValueError if it does not decode); read once."""
+        """The record at ``pos`` (CacheDamagedError if it does not decode); read once."""
         found = self._records.get(pos)
         if found is None:
             found = self._records[pos] = self._read_record(pos)
@@ -225,18 +232,18 @@ class Store:
             offset, length, crc = (int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4))
             return cache.decode_record(_type_at(self.types, pos), _load(_read(self.file, offset, length, crc)))
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
 
     def _data(self, name: str, kind: type) -> Any:
-        """A marshal section, read once, of the expected type (ValueError if it does not decode)."""
+        """A marshal section, read once, of the expected type (CacheDamagedError if it does not decode)."""
         found = self._loaded.get(name)
         if found is None:
             try:
                 found = _load(self._section(name))
             except (OSError, KeyError, TypeError, ValueError, EOFError) as error:
-                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+                raise CacheDamagedError(repr(error)) from None
             if not isinstance(found, kind):
-                raise ValueError(f"the compiled cache does not decode: {name} is a {type(found).__name__}")
+                raise CacheDamagedError(f"{name} is a {type(found).__name__}")
             self._loaded[name] = found
         return found
 
@@ -262,7 +269,7 @@ class Store:
                     {str(k): int(v) for k, v in meta["relative"].items()},
                 )
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+                raise CacheDamagedError(repr(error)) from None
         return self._words
 
     @property
@@ -292,9 +299,9 @@ class Store:
             try:
                 self._blocks.frombytes(self._section("blocks"))
             except (OSError, KeyError, ValueError) as error:
-                raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+                raise CacheDamagedError(repr(error)) from None
         if not isinstance(number, int) or not 0 <= 3 * number < len(self._blocks) - 2:
-            raise ValueError("the compiled cache does not decode: a token without its postings")
+            raise CacheDamagedError("a token without its postings")
         offset, count, crc = self._blocks[3 * number : 3 * number + 3]
         return offset, count, crc
 
@@ -303,7 +310,7 @@ class Store:
         return found[1] if found else 0
 
     def postings(self, token: str) -> "tuple[array[int], array[int]]":
-        """The records holding ``token`` and its weight in each (ValueError if they do not decode)."""
+        """The records holding ``token`` and its weight in each (CacheDamagedError if they do not decode)."""
         found = self._block(token)
         positions, weights = array("I"), array("H")
         if not found:
@@ -314,9 +321,9 @@ class Store:
             positions.frombytes(data[: count * 4])
             weights.frombytes(data[count * 4 :])
         except (OSError, TypeError, ValueError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
         if positions and max(positions) >= self.count:
-            raise ValueError("the compiled cache does not decode: a posting beyond the records")
+            raise CacheDamagedError("a posting beyond the records")
         return positions, weights
 
     def stem(self, word: str) -> str | None:
@@ -346,7 +353,7 @@ class Store:
             kind, years, industries, record_kind = self._data("facets", list)[pos]
             return Facets(str(kind), tuple(int(y) for y in years), tuple(str(i) for i in industries), record_kind)
         except (IndexError, TypeError, ValueError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
 
     def entry(self, pos: int) -> "Entry":
         found = self._entries.get(pos)
@@ -358,7 +365,7 @@ class Store:
         try:
             return [(str(a), str(b), str(c)) for a, b, c in self._data("names", list)]
         except (TypeError, ValueError) as error:
-            raise ValueError(f"the compiled cache does not decode: {error!r}") from None
+            raise CacheDamagedError(repr(error)) from None
 
     def close(self) -> None:
         """Close the file."""

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from srfacts.core.records import KnowledgeBase, Record
 from srfacts.data.files import max_bytes, read_bytes, resolve_data_path
 from srfacts.store import folder as cache
+from srfacts.store.compiled import CacheDamagedError, Store
 
 if TYPE_CHECKING:
     from srfacts.search.entries import Index
     from srfacts.search.score import Hit
-    from srfacts.store.compiled import Store
-
 # Given a task's description and size, returns the function that reports progress on it.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -66,8 +65,6 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
 
 def open_store(path: str | Path | None = None, progress: Progress | None = None) -> "Store | None":
     """The compiled store of a knowledge file, compiling it first if need be (None: no cache here)."""
-    from srfacts.store.compiled import Store
-
     resolved = _resolved(path)
     store = Store.open(_content_key(resolved)[0])
     if store is None:
@@ -108,7 +105,7 @@ def find(
         try:
             wanted = resolve_industry(store.industries(), industry) if industry else None
             return _found(store, query, search(store, query, industry=wanted, **filters))
-        except ValueError:  # a damaged entry (resolve_industry raises UsageError, not this)
+        except CacheDamagedError:
             kb = _compiled(_resolved(path), progress)
         finally:
             store.close()
@@ -161,8 +158,6 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     Should a stored record not decode (a damaged cache), the file itself is read and checked
     instead, and the cache compiled anew.
     """
-    from srfacts.store.compiled import Store
-
     store = Store.open(key)
     if store is None:
         return None
@@ -170,15 +165,20 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
 
     def section(record_type: str) -> tuple[Record, ...]:
         if not rebuilt:
+            reopened = Store.open(key)  # the file is open only while a section is read
             try:
-                return store.section(record_type)
-            except ValueError:
+                if reopened is None:
+                    raise CacheDamagedError("gone")
+                return reopened.section(record_type)
+            except CacheDamagedError:
                 held = [read_bytes(path)]  # keyed by the bytes parsed now, even if the file changed since
-                key = cache.content_key(held[0])
+                fresh = cache.content_key(held[0])
                 rebuilt.append(_build(held, where))
-                rebuilt[0].cache_key = key
-                store.close()
+                rebuilt[0].cache_key = fresh
                 compile_store(rebuilt[0])
+            finally:
+                if reopened is not None:
+                    reopened.close()
         return rebuilt[0]._section(record_type)
 
     try:
@@ -191,9 +191,10 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
             synonyms=synonyms,
             glossary=glossary,
         )
-    except (KeyError, ValueError):
-        store.close()
+    except (KeyError, ValueError, CacheDamagedError):
         return None
+    finally:
+        store.close()
     kb.cache_key = key
     return kb
 
