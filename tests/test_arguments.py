@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.hostile_support import ROOT_DATA, SAMPLE, assert_clean, snapshot, srfacts
+from tests.hostile_support import ROOT_DATA, SAMPLE, Done, assert_clean, environment, snapshot, srfacts
 
 
 @pytest.fixture(scope="module")
@@ -219,8 +221,6 @@ def test_data_given_with_data_is_never_written(tmp_path: Path) -> None:
 
 
 def test_data_given_in_the_environment_is_never_written(tmp_path: Path) -> None:
-    from tests.hostile_support import environment
-
     folder = tmp_path / "data"
     folder.mkdir()
     data = folder / "facts.yaml"
@@ -275,3 +275,71 @@ def test_export_csv_refuses_to_overwrite_the_knowledge_file(tmp_path: Path) -> N
     done = srfacts("--data", str(data), "export", str(folder), "--format", "csv", "--force", cache=tmp_path / "c")
     assert_clean(done, 2)
     assert snapshot(data) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Only the command asked for is registered: an option's value is never taken for a command name
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["search", "光伏"], "search"),
+        (["--data", "metrics", "search", "光伏"], "search"),
+        (["--data=metrics", "search", "光伏"], "search"),
+        (["--lang", "en", "industries"], "industries"),
+        (["--lang", "show", "industries"], "industries"),
+        (["--data", "x", "--lang", "en", "--traceback", "show", "jinko-solar"], "show"),
+        (["--traceback", "cache", "info"], "cache"),
+        (["--", "show", "x"], "show"),
+        (["-", "industries"], "-"),
+        (["industries", "--help"], "industries"),
+        (["--help", "industries"], None),
+        (["-h", "industries"], None),
+        (["--version"], None),
+        (["--data"], None),
+        ([], None),
+        (["nope", "industries"], "nope"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else str(v),
+)
+def test_the_command_asked_for(argv: list[str], command: str | None) -> None:
+    from srfacts.cli.entry import command_asked_for
+
+    assert command_asked_for(argv) == command
+
+
+def test_every_global_option_that_takes_a_value_is_known() -> None:
+    """The pruning skips the value of each global option that takes one; the list matches the app's options."""
+    import typer
+
+    from srfacts.cli.app import app
+    from srfacts.cli.root import OPTIONS_WITH_VALUE
+
+    group = typer.main.get_command(app)
+    taking = {
+        name
+        for param in group.params
+        if not getattr(param, "is_flag", False) and param.param_type_name == "option"
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    assert taking == set(OPTIONS_WITH_VALUE)
+
+
+@pytest.mark.parametrize("name", ["metrics", "search", "industries", "cache"])
+def test_a_knowledge_file_named_like_a_command(name: str, tmp_path: Path) -> None:
+    """``srfacts --data metrics search 光伏``: ``metrics`` is the file, ``search`` the command."""
+    (tmp_path / name).write_bytes(SAMPLE.read_bytes())
+    env = environment(tmp_path / "cache")
+    for args in (["search", "光伏"], ["--lang", "en", "industries"]):
+        done = Done.of(
+            subprocess.run(
+                [sys.executable, "-m", "srfacts", "--data", name, *args, "--json"],
+                capture_output=True,
+                cwd=tmp_path,
+                env=env,
+                timeout=60,
+            )
+        )
+        assert_clean(done, 0)
+        assert any(row["id"] == "photovoltaic-new-energy" for row in json.loads(done.stdout))

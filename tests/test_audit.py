@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from srfacts.core.errors import KnowledgeFileError
 from srfacts.core.records import Claim, KnowledgeBase, Metric, Record
-from srfacts.data.build import build, english_form, fold, glossary_problems, record_text
+from srfacts.data.build import build
 from srfacts.data.fidelity import (
     check_sources,
     chinese_numerals,
@@ -32,6 +32,7 @@ from srfacts.data.fidelity import (
     unit_scale,
     value_spans,
 )
+from srfacts.data.glossary import english_form, fold, glossary_problems, record_text
 from srfacts.data.yaml_reader import parse_yaml
 from srfacts.store.loader import load
 from tests.conftest import ROOT, SOURCE_DIR
@@ -701,7 +702,7 @@ def test_schema_and_loader_agree_on_the_two_sections(name: str) -> None:
 
 
 def test_a_warm_run_has_the_synonyms_and_the_glossary(tmp_path: Path) -> None:
-    from srfacts.store import folder as cache
+    from srfacts.store import codec
     from srfacts.store.compiled import Store
 
     cold = load(BUNDLED)
@@ -716,9 +717,9 @@ def test_a_warm_run_has_the_synonyms_and_the_glossary(tmp_path: Path) -> None:
         assert store.extras() == (cold.synonyms, cold.glossary)
     finally:
         store.close()
-    assert cache.decode_extras(cache.encode_extras(cold.synonyms, cold.glossary)) == (cold.synonyms, cold.glossary)
+    assert codec.decode_extras(codec.encode_extras(cold.synonyms, cold.glossary)) == (cold.synonyms, cold.glossary)
     with pytest.raises(ValueError):
-        cache.decode_extras({"synonyms": [[["a"], "x"]], "glossary": []})
+        codec.decode_extras({"synonyms": [[["a"], "x"]], "glossary": []})
 
 
 def test_glossary_command(run) -> None:

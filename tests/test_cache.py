@@ -243,3 +243,62 @@ def test_the_garbage_collector_resumes_after_a_compile(private_cache: Path, tmp_
     with pytest.raises(KnowledgeFileError):
         load(broken)
     assert gc.isenabled()
+
+
+# --- What is never trusted: another user's file, a writable-by-others file, a pipe, another layout ----------
+
+
+def _the_entry(private_cache: Path) -> Path:
+    load(SAMPLE)
+    [file] = _cache_files(private_cache)
+    return file
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o620, 0o602])
+def test_a_cache_file_others_may_write_is_not_used(private_cache: Path, mode: int) -> None:
+    file = _the_entry(private_cache)
+    os.chmod(file, mode)
+    assert store.Store.open(file.stem) is None
+    assert [r.id for r in load(SAMPLE).all_records()]  # compiled anew, quietly
+
+
+def test_a_named_pipe_in_place_of_the_cache_file_never_blocks(private_cache: Path) -> None:
+    file = _the_entry(private_cache)
+    file.unlink()
+    os.mkfifo(file)
+    assert store.Store.open(file.stem) is None
+    done = subprocess.run(
+        [sys.executable, "-m", "srfacts", "--data", str(SAMPLE), "industries", "--json"],
+        env={**os.environ, "XDG_CACHE_HOME": str(private_cache)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)
+
+
+def test_a_header_of_another_shape_is_refused() -> None:
+    good = {"format": cache.FORMAT, "key": "k", "count": 3, "t2s": ["", ""], "sections": {"a": [0, 10, 1]}}
+    assert store._valid_header({**good, "types": {"source": [0, 1], "industry": [1, 3]}}, "k", 100)
+    for types in (
+        {"source": [1, 3], "industry": [0, 1]},  # out of file order
+        {"source": [0, 2], "industry": [1, 3]},  # overlapping
+        {"source": [0, 1], "industry": [1, 2]},  # not covering the records
+        {"source": [0, 1], "planet": [1, 3]},  # an unknown type
+        {"source": [0, "1"], "industry": ["1", 3]},
+    ):
+        assert not store._valid_header({**good, "types": types}, "k", 100), types
+    assert not store._valid_header({**good, "types": {"source": [0, 3]}, "sections": {"a": [90, 20, 1]}}, "k", 100)
+    assert not store._valid_header({**good, "types": {"source": [0, 3]}}, "other key", 100)
+
+
+def test_a_record_stored_under_another_type_is_caught(private_cache: Path) -> None:
+    load(SAMPLE)
+    [file] = _cache_files(private_cache)
+    opened = store.Store.open(file.stem)
+    assert opened is not None
+    try:
+        opened.types["industry"], opened.types["source"] = opened.types["source"], opened.types["industry"]
+        with pytest.raises(store.CacheDamagedError):
+            opened.record(0)
+    finally:
+        opened.close()

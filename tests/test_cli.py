@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from srfacts.output.render import tsv_unescape
+from srfacts.output.safe import tsv_unescape
 
 LISTINGS = [
     ["industries"],
@@ -204,3 +204,10 @@ def test_search_no_match(run) -> None:
     result = run("search", "zzzz", "--json")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
     assert "nothing matches" in result.stderr
+
+
+def test_the_format_choices_are_the_output_layers() -> None:
+    from srfacts.cli.options import OutputFormat
+    from srfacts.output.formats import FORMATS
+
+    assert tuple(f.value for f in OutputFormat) == FORMATS

@@ -388,3 +388,102 @@ def test_main_can_be_called_from_other_python_code(shared: Path) -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, env=environment(shared), timeout=120
     )
     assert done.returncode == 0 and done.stdout == "went on after exit status 1\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The quick exit steps aside for whatever still wants the interpreter at exit
+
+
+def test_a_profiler_writes_its_report(tmp_path: Path) -> None:
+    """``python -m cProfile -o OUT -m srfacts ...`` gets OUT: the profiler writes it after the command ends."""
+    out = tmp_path / "out.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "srfacts", "industries"],
+        capture_output=True,
+        env=environment(tmp_path),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert out.is_file() and out.stat().st_size > 0
+    import pstats
+
+    assert pstats.Stats(str(out)).total_calls > 0  # type: ignore[attr-defined]
+
+
+def test_python_i_reaches_its_prompt(shared: Path) -> None:
+    """``python -i -m srfacts ...`` ends at the interactive prompt (here reading the end of stdin), not before it."""
+    done = subprocess.run(
+        [sys.executable, "-i", "-m", "srfacts", "--data", str(SAMPLE), "industries", "--json"],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=environment(shared),
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)
+    assert done.stderr.rstrip().endswith(b">>>")
+
+
+@pytest.mark.parametrize("guard", ["profiler", "tracer", "inspect", "dev mode", "warnings"])
+def test_the_quick_exit_steps_aside(guard: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import atexit
+    import threading
+    from types import SimpleNamespace
+
+    from srfacts.cli import entry
+
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)  # as in a plain run: no handler, no other thread
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    flags = SimpleNamespace(inspect=0, dev_mode=False)
+    monkeypatch.setattr(sys, "flags", flags)
+    monkeypatch.setattr(sys, "warnoptions", [])
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    monkeypatch.setattr(entry, "_monitored", lambda: False)
+    assert entry._teardown_wanted() is False
+    if guard == "profiler":
+        monkeypatch.setattr(sys, "getprofile", lambda: print)
+    elif guard == "tracer":
+        monkeypatch.setattr(sys, "gettrace", lambda: print)
+    elif guard == "inspect":
+        flags.inspect = 1
+    elif guard == "dev mode":
+        flags.dev_mode = True
+    else:
+        monkeypatch.setattr(sys, "warnoptions", ["error::ResourceWarning"])
+    assert entry._teardown_wanted() is True
+
+
+@pytest.mark.parametrize("args", [["search", "光伏"], ["industries"]])
+def test_the_compiled_store_is_closed(args: list[str], tmp_path: Path) -> None:
+    """No ResourceWarning under ``python -X dev`` (which also takes the normal exit, so the teardown shows
+    every file left open), from a cold cache and from a warm one."""
+    for run in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-m", "srfacts", *args],
+            capture_output=True,
+            env=environment(tmp_path),
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert done.returncode == 0, (run, done.stderr.decode()[-2000:])
+        assert b"ResourceWarning" not in done.stderr and b"Exception ignored" not in done.stderr, run
+        assert done.stderr == b"", (run, done.stderr.decode()[-2000:])
+
+
+def test_only_the_command_asked_for_is_imported(shared: Path) -> None:
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(' '.join(sorted(m for m in sys.modules if m.startswith('srfacts.cli')))))\n"
+        f"sys.argv = ['srfacts', '--data', {str(SAMPLE)!r}, 'search', '光伏', '--json']\n"
+        "from srfacts.cli import console\n"
+        "console()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=environment(shared), timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1].split()
+    assert "srfacts.cli.lookup" in loaded
+    assert "srfacts.cli.listings" not in loaded and "srfacts.cli.tools" not in loaded

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from srfacts.output.render import record_fields, select_fields
+from srfacts.output.views import record_fields, select_fields
 
 LISTINGS = {
     "industries": "industry",

@@ -45,3 +45,18 @@ def test_every_command_and_subcommand_is_in_the_readme(path: list[str]) -> None:
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"srfacts {' '.join(path)}" in readme, f"srfacts {' '.join(path)} is not in the README"
+
+
+def test_every_command_defined_is_registered() -> None:
+    """Each command module's commands are all in the root's table (and in help's order there), so none is lost."""
+    from srfacts.cli import listings, lookup, tools
+    from srfacts.cli.root import COMMANDS
+
+    defined = {
+        info.name or info.callback.__name__  # type: ignore[union-attr]
+        for module in (listings, lookup, tools)
+        for info in (*module.commands.registered_commands, *module.commands.registered_groups)
+    }
+    assert defined == set(COMMANDS)
+    registered = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    assert registered + [g.name for g in app.registered_groups] == list(COMMANDS)

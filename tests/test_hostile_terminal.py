@@ -283,7 +283,8 @@ def test_on_a_terminal_without_colour_there_is_no_escape_at_all(extra: dict[str,
 
 def test_search_highlights_land_on_the_match_after_escapes() -> None:
     """Spans found in the raw text still mark the match once escapes before it are written out."""
-    from srfacts.output.render import Column, to_table
+    from srfacts.output.formats import Column
+    from srfacts.output.tables import to_table
 
     out = to_table([{"a": "\x1b[31m光伏X"}], [Column("a", "a")], color=True, width=80, highlight={(0, "a"): [(5, 7)]})
     assert "\\x1b[31m\x1b[1;7m光伏\x1b[0mX" in out

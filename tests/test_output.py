@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from srfacts.output.render import neutralise, to_table
+from srfacts.output.safe import neutralise
+from srfacts.output.tables import to_table
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile.yaml"
@@ -80,7 +81,7 @@ def test_hostile_data_in_error_messages(run) -> None:
 
 
 def test_colour_table_keeps_markup_literal() -> None:
-    from srfacts.output.render import Column
+    from srfacts.output.formats import Column
 
     out = to_table([{"a": "[bold]x[/] \x1b[2J"}], [Column("a", "a")], color=True, width=80)
     assert "[bold]x[/]" in out and "\\x1b[2J" in out and "\x1b[2J" not in out

@@ -18,19 +18,9 @@ from hypothesis import strategies as st
 from srfacts.core.errors import CODES, KnowledgeFileError
 from srfacts.data.build import build
 from srfacts.data.yaml_reader import parse_yaml
-from srfacts.output.render import (
-    SMALL_JSON,
-    Column,
-    cell,
-    compact_json,
-    neutralise,
-    to_csv,
-    to_json,
-    to_jsonl,
-    to_table,
-    to_tsv,
-    tsv_unescape,
-)
+from srfacts.output.formats import SMALL_JSON, Column, compact_json, to_csv, to_json, to_jsonl, to_tsv
+from srfacts.output.safe import cell, neutralise, tsv_unescape
+from srfacts.output.tables import to_table
 from tests.hostile_support import LEAK, SAMPLE
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

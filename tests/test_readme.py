@@ -64,7 +64,7 @@ def test_every_problem_code_is_in_the_table() -> None:
 
 
 def test_every_exit_status_is_documented() -> None:
-    from srfacts.core.errors import ExitStatus
+    from srfacts.cli.boundary import ExitStatus
 
     readme = README.read_text(encoding="utf-8")
     for status in ExitStatus:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from srfacts.core.errors import KnowledgeFileError
-from srfacts.data.build import FIELDS, build
+from srfacts.core.spec import FILE_SECTIONS
+from srfacts.data.build import build
 from srfacts.data.files import bundled_data_path
 from srfacts.data.schema import SCHEMA_FILE, build_schema, schema_text
 from srfacts.data.yaml_reader import parse_yaml
@@ -31,7 +32,7 @@ def tree(path: Path) -> Any:
 
 
 def test_the_shipped_file_is_the_generated_schema() -> None:
-    """The committed schema equals what the loader's field table gives (python -m srfacts.data.schema)."""
+    """The committed schema equals what the spec gives (python -m srfacts.data.schema)."""
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
         "src/srfacts/data/facts.schema.json is out of date: run python -m srfacts.data.schema"
     )
@@ -62,7 +63,8 @@ def test_the_sample_validates_against_the_schema() -> None:
 
 def test_every_field_of_the_loader_is_in_the_schema() -> None:
     defs = build_schema()["$defs"]
-    for section, fields in FIELDS.items():
+    for spec in FILE_SECTIONS:
+        section, fields = spec.section, {f.name: f for f in spec.read_fields}
         assert set(defs[section]["properties"]) == set(fields), section
         assert set(defs[section]["required"]) == {n for n, f in fields.items() if f.required}, section
         assert defs[section]["additionalProperties"] is False

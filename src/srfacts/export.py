@@ -1,9 +1,10 @@
 """Write the knowledge base out as a SQLite database, one JSON document, or a folder of CSV files.
 
-The SQLite database has one table per record type (columns are the JSON fields; lists and
-mappings are JSON text), link tables for the references between records, and a full-text
-index per record table in the form sqlite-utils writes (``<table>_fts``, an FTS5 table with
-``content=[<table>]``), so Datasette's ``?_search=`` and ``sqlite-utils search`` use it.
+The tables follow the spec (``srfacts.core.spec``). The SQLite database has one table per
+record type (columns are the JSON fields; lists and mappings are JSON text), link tables for the
+references between records, and a full-text index over the prose fields of each record table,
+in the form sqlite-utils writes (``<table>_fts``, an FTS5 table with ``content=[<table>]``), so
+Datasette's ``?_search=`` and ``sqlite-utils search`` use it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from srfacts.core.records import Claim, Entity, Industry, KnowledgeBase, Metric, Source, plain
-
-EXPORT_FORMATS = ("sqlite", "json", "csv")
+from srfacts.core.records import KnowledgeBase, plain
+from srfacts.core.spec import RECORD_SPECS, Spec
+from srfacts.output.formats import to_json
 
 
 class Table(NamedTuple):
@@ -34,45 +35,55 @@ class Table(NamedTuple):
     search: tuple[str, ...] = ()
 
 
-# Each record table: its fields (the model's, as in JSON less ``type``) and the columns it searches.
-_RECORD_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "sources": (Source._fields, ("title", "title_en", "authors", "authors_en", "note")),
-    "industries": (Industry._fields, ("name", "name_en", "aliases", "aliases_en", "quote", "note")),
-    "metrics": (Metric._fields, ("name", "name_en", "scope", "scope_en", "quote", "note")),
-    "claims": (Claim._fields, ("text", "text_en", "quote", "note")),
-    "entities": (Entity._fields, ("name", "name_en", "aliases", "aliases_en", "quote", "note")),
-}
-_NUMBERS = {"value", "base_value"}
-_BOOLEANS = {"cluster"}
-
-# (table, from-column, from-table, to-column, to-table, the record field holding the ids)
-_LINKS = (
-    ("industry_entities", "industry_id", "industries", "entity_id", "entities", "entities"),
-    ("metric_industries", "metric_id", "metrics", "industry_id", "industries", "industries"),
-    ("metric_entities", "metric_id", "metrics", "entity_id", "entities", "entities"),
-    ("claim_industries", "claim_id", "claims", "industry_id", "industries", "industries"),
-    ("claim_entities", "claim_id", "claims", "entity_id", "entities", "entities"),
-    ("claim_metrics", "claim_id", "claims", "metric_id", "metrics", "metrics"),
-    ("entity_industries", "entity_id", "entities", "industry_id", "industries", "industries"),
-)
+_SQL_TYPES = {"number": "NUMERIC", "bool": "INTEGER"}  # by field kind; every other field is TEXT
 
 
-def _records(kb: KnowledgeBase, table: str) -> Sequence[Any]:
-    return {
-        "sources": kb.source_records,
-        "industries": kb.industry_records,
-        "metrics": kb.metric_records,
-        "claims": kb.claim_records,
-        "entities": kb.entity_records,
-    }[table]
+def _record_table(kb: KnowledgeBase, spec: Spec) -> Table:
+    """The table of a record type: its fields (as in JSON, less ``type``), its references to sources,
+    and its prose fields searched."""
+    rows = []
+    for record in kb.records(spec.type):
+        data = record.to_dict()
+        rows.append(tuple(_cell(data[name]) for name in spec.names))
+    columns = tuple((f.name, _SQL_TYPES.get(f.kind, "TEXT")) for f in spec.fields)
+    foreign = tuple((f.name, RECORD_SPECS[f.target].section) for f in spec.fields if f.kind == "ref")
+    return Table(spec.section, columns, rows, ("id",), foreign, tuple(f.name for f in spec.text_fields))
 
 
-def _sql_type(name: str) -> str:
-    if name in _NUMBERS:
-        return "NUMERIC"
-    if name in _BOOLEANS:
-        return "INTEGER"
-    return "TEXT"
+def _link_tables(kb: KnowledgeBase, spec: Spec) -> list[Table]:
+    """A table for each list of references of a record type (``metric_industries``: metric_id, industry_id)."""
+    out = []
+    left = f"{spec.type}_id"
+    for field in spec.fields:
+        if field.kind == "refs":
+            right, other = f"{field.target}_id", RECORD_SPECS[field.target].section
+            pairs = [
+                (record.id, target)
+                for record in kb.records(spec.type)
+                for target in dict.fromkeys(getattr(record, field.name))
+            ]
+            columns = ((left, "TEXT"), (right, "TEXT"))
+            keys = ((left, spec.section), (right, other))
+            out.append(Table(f"{spec.type}_{field.name}", columns, pairs, (left, right), keys))
+    return out
+
+
+def _input_tables(kb: KnowledgeBase, spec: Spec) -> list[Table]:
+    """The inputs of derived figures (``metric_inputs``: metric_id, name, input_id)."""
+    out = []
+    left = f"{spec.type}_id"
+    for field in spec.fields:
+        if field.kind == "derivation":
+            inputs = [
+                (record.id, name, target)
+                for record in kb.records(spec.type)
+                if getattr(record, field.name)
+                for name, target in getattr(record, field.name).inputs.items()
+            ]
+            columns = ((left, "TEXT"), ("name", "TEXT"), ("input_id", "TEXT"))
+            keys = ((left, spec.section), ("input_id", spec.section))
+            out.append(Table(f"{spec.type}_inputs", columns, inputs, (left, "name"), keys))
+    return out
 
 
 def _cell(value: Any) -> Any:
@@ -85,53 +96,17 @@ def _cell(value: Any) -> Any:
 
 
 def tables(kb: KnowledgeBase) -> list[Table]:
-    """Every table of the export: the record tables, then the link tables."""
-    out: list[Table] = []
-    for name, (fields, search) in _RECORD_TABLES.items():
-        rows = []
-        for record in _records(kb, name):
-            data = record.to_dict()
-            rows.append(tuple(_cell(data[f]) for f in fields))
-        foreign = (("source", "sources"),) if "source" in fields else ()
-        out.append(Table(name, tuple((f, _sql_type(f)) for f in fields), rows, ("id",), foreign, search))
-    for link, left, left_table, right, right_table, attribute in _LINKS:
-        pairs = [
-            (record.id, target)
-            for record in _records(kb, left_table)
-            for target in dict.fromkeys(getattr(record, attribute, ()))
-        ]
-        out.append(
-            Table(
-                link,
-                ((left, "TEXT"), (right, "TEXT")),
-                [tuple(p) for p in pairs],
-                (left, right),
-                ((left, left_table), (right, right_table)),
-            )
-        )
-    inputs = [
-        (metric.id, name, target)
-        for metric in kb.metric_records
-        if metric.derivation
-        for name, target in metric.derivation.inputs.items()
-    ]
-    out.append(
-        Table(
-            "metric_inputs",
-            (("metric_id", "TEXT"), ("name", "TEXT"), ("input_id", "TEXT")),
-            [tuple(i) for i in inputs],
-            ("metric_id", "name"),
-            (("metric_id", "metrics"), ("input_id", "metrics")),
-        )
-    )
-    return out
+    """Every table of the export: the record tables, then the link tables, then the inputs of derived figures."""
+    specs = RECORD_SPECS.values()
+    links = [table for spec in specs for table in _link_tables(kb, spec)]
+    return [_record_table(kb, spec) for spec in specs] + links + [t for spec in specs for t in _input_tables(kb, spec)]
 
 
 def documents(kb: KnowledgeBase) -> dict[str, Any]:
     """Every record as one JSON-ready document: schema version, then a list per record type."""
     return {
         "schema_version": kb.schema_version,
-        **{name: [plain(r) for r in _records(kb, name)] for name in _RECORD_TABLES},
+        **{spec.section: [plain(r) for r in kb.records(t)] for t, spec in RECORD_SPECS.items()},
     }
 
 
@@ -185,8 +160,6 @@ def _fill(connection: sqlite3.Connection, all_tables: Sequence[Table]) -> None:
 
 def write_json(kb: KnowledgeBase, path: Path) -> None:
     """Write every record as one JSON document."""
-    from srfacts.output.render import to_json
-
     text = to_json(documents(kb))
     with _atomic(path) as temporary:
         Path(temporary).write_text(text, encoding="utf-8")
@@ -213,6 +186,7 @@ WRITERS: dict[str, Callable[[KnowledgeBase, Path], Any]] = {
     "json": write_json,
     "csv": write_csv,
 }
+EXPORT_FORMATS = tuple(WRITERS)
 
 
 def export(kb: KnowledgeBase, fmt: str, path: Path, *, force: bool = False) -> None:

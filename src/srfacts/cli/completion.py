@@ -1,7 +1,8 @@
 """Shell completion values: record ids, industries, kinds, tiers, types and fields.
 
-Called by Typer's completion (``srfacts --install-completion``); imported only then. A
-knowledge file that cannot be read completes nothing rather than failing.
+Called by Typer's completion (``srfacts --install-completion``); imported only then. Kinds,
+tiers, types and fields come from the spec (``srfacts.core.spec``); ids and industries from the
+knowledge file. A knowledge file that cannot be read completes nothing rather than failing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, RECORD_TYPES, TIERS, KnowledgeBase
+from srfacts.core.errors import SrfactsError
+from srfacts.core.records import KnowledgeBase
+from srfacts.core.spec import RECORD_SPECS
+from srfacts.output.views import TIMELINE_FIELDS, record_fields, search_fields
+from srfacts.store.loader import load
+
+_COMMAND_TYPES = {spec.section: t for t, spec in RECORD_SPECS.items()}  # a listing command is named by its section
 
 
 def _data_option(ctx: Any) -> str | None:
@@ -20,9 +27,6 @@ def _data_option(ctx: Any) -> str | None:
 
 
 def _knowledge(ctx: Any) -> KnowledgeBase | None:
-    from srfacts.core.errors import SrfactsError
-    from srfacts.store.loader import load
-
     try:
         return load(_data_option(ctx))
     except (SrfactsError, OSError):
@@ -59,39 +63,34 @@ def industries(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 def kinds(ctx: Any, incomplete: str) -> list[str]:
     """Kinds of the command being completed: claim kinds, entity kinds, or both and the tiers."""
     command = getattr(ctx, "info_name", None)
-    if command == "claims":
-        choices: tuple[str, ...] = CLAIM_KINDS
-    elif command == "entities":
-        choices = ENTITY_KINDS
+    if command in ("claims", "entities"):
+        choices = _choices(_COMMAND_TYPES[command], "kind")
     else:
-        choices = tuple(dict.fromkeys((*CLAIM_KINDS, *ENTITY_KINDS, *TIERS)))
+        choices = tuple(dict.fromkeys((*_choices("claim", "kind"), *_choices("entity", "kind"), *_tiers())))
     return [c for c in choices if c.startswith(incomplete)]
 
 
 def tiers(incomplete: str) -> list[str]:
     """The industry tiers."""
-    return [t for t in TIERS if t.startswith(incomplete)]
+    return [t for t in _tiers() if t.startswith(incomplete)]
+
+
+def _choices(record_type: str, field: str) -> tuple[str, ...]:
+    return RECORD_SPECS[record_type].field(field).choices
+
+
+def _tiers() -> tuple[str, ...]:
+    return _choices("industry", "tier")
 
 
 def record_types(ctx: Any, incomplete: str) -> list[str]:
     """Record types (``timeline`` takes only metric and claim)."""
-    choices = ("metric", "claim") if getattr(ctx, "info_name", None) == "timeline" else RECORD_TYPES
+    choices = ("metric", "claim") if getattr(ctx, "info_name", None) == "timeline" else tuple(RECORD_SPECS)
     return [t for t in choices if t.startswith(incomplete)]
-
-
-_COMMAND_TYPES = {
-    "industries": "industry",
-    "metrics": "metric",
-    "claims": "claim",
-    "entities": "entity",
-    "sources": "source",
-}
 
 
 def fields(ctx: Any, incomplete: str) -> list[str]:
     """The fields of the command's records, completing the last of a comma-separated list."""
-    from srfacts.output.render import TIMELINE_FIELDS, record_fields, search_fields
-
     command = getattr(ctx, "info_name", None)
     if command in _COMMAND_TYPES:
         available: tuple[str, ...] = record_fields(_COMMAND_TYPES[command])

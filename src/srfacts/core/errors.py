@@ -1,18 +1,11 @@
-"""Exit statuses, problem codes and the project's exceptions (the core raises, the CLI reports)."""
+"""Problem codes and the project's exceptions: what went wrong, in the core's terms.
 
-from enum import IntEnum
+The core raises; the command line's boundary (``srfacts.cli.boundary``) chooses the wording
+it shows and the exit status. Nothing here knows of commands, options or exit codes.
+"""
+
+from collections.abc import Sequence
 from typing import NamedTuple
-
-
-class ExitStatus(IntEnum):
-    """Process exit codes, documented in the README."""
-
-    OK = 0
-    NOT_FOUND = 1
-    USAGE = 2
-    INVALID_DATA = 3
-    INTERRUPTED = 130
-
 
 # Stable problem codes: `file:line: CODE message`. The README's table is tested against this.
 CODES: dict[str, str] = {
@@ -100,32 +93,26 @@ class Problem(NamedTuple):
 
 
 class SrfactsError(Exception):
-    """Base of every error the CLI turns into a message and an exit status."""
-
-    exit_status: ExitStatus = ExitStatus.USAGE
-
-
-class UsageError(SrfactsError):
-    """The command line asked for something that cannot be (unknown id, bad filter ...)."""
-
-    exit_status = ExitStatus.USAGE
-
-
-class NotFoundError(SrfactsError):
-    """Nothing matched; carries close names to suggest."""
-
-    exit_status = ExitStatus.NOT_FOUND
-
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.suggestions = suggestions or []
+    """Base of the project's own errors."""
 
 
 class KnowledgeFileError(SrfactsError):
     """The knowledge file cannot be read or is invalid; carries every problem found."""
 
-    exit_status = ExitStatus.INVALID_DATA
-
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class UnknownNameError(SrfactsError, LookupError):
+    """A name that names nothing of its kind (an industry ...); carries the close names known."""
+
+    def __init__(self, kind: str, name: str, candidates: Sequence[str] = ()) -> None:
+        super().__init__(f"unknown {kind} '{clip(name)}'")
+        self.kind = kind
+        self.name = name
+        self.candidates = tuple(candidates)
+
+
+class InvalidValueError(SrfactsError, ValueError):
+    """A value outside the set a function accepts (an unknown field name ...); the message lists the set."""

@@ -1,12 +1,19 @@
-"""The knowledge model: immutable records and the knowledge base that holds them (no I/O).
+"""The knowledge model: the vocabularies, the record classes and the knowledge base that holds
+them (no I/O).
 
 Records are named tuples (cheap to define at start-up and to hold by the hundred thousand)
-with a mixin for the behaviour they share.
+with a mixin for the behaviour they share. What each field is (its kind, whether it is
+required, its choices, search weight, headers and description) is said once, in
+``srfacts.core.spec``; a test keeps the classes and the spec in step.
 """
 
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from srfacts.core.values import AllowedNumber, Derivation, Rank
+from srfacts.core.values import GlossaryTerm as GlossaryTerm  # re-exported: the knowledge base holds them
+from srfacts.core.values import SynonymGroup as SynonymGroup
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -15,11 +22,9 @@ TIERS = ("leading", "key", "featured", "other")
 QUALIFIERS = ("exact", "more_than", "at_least", "about")
 STATUSES = ("actual", "target", "derived")
 CLAIM_KINDS = ("award", "ranking", "record", "first", "policy", "project", "target", "event", "plan", "statement")
-ENTITY_KINDS = (
-    "company", "park", "institution", "programme", "slogan", "plan",
-    "policy", "project", "platform", "place", "event",
-)  # fmt: skip
-RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")
+ENTITY_KINDS = ("company", "park", "institution", "programme", "slogan", "plan",
+                "policy", "project", "platform", "place", "event")  # fmt: skip
+RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")  # in file order
 
 _YEAR = r"(?<![0-9])(1[89][0-9]{2}|2[0-9]{3})(?![0-9])"
 
@@ -81,45 +86,11 @@ class _Record:
         return str(getattr(self, "name_en", None) or getattr(self, "text_en", None) or getattr(self, "title_en", ""))
 
     def links(self) -> tuple[str, ...]:
-        """Ids this record refers to (industries, entities, metrics, inputs, source)."""
+        """Ids this record links to: its industries, entities and metrics (not its source)."""
         out: list[str] = []
         for name in ("industries", "entities", "metrics"):
             out.extend(getattr(self, name, ()))
         return tuple(out)
-
-
-class AllowedNumber(NamedTuple):
-    """A number in the source that no record captures on purpose, with the reason."""
-
-    context: str
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The entry as a JSON-ready mapping."""
-        return {"context": self.context, "reason": self.reason}
-
-
-class Rank(NamedTuple):
-    """Where the text ranks a figure: 列全省第二 -> scope 江西省, position 2."""
-
-    scope: str
-    scope_en: str
-    position: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """The rank as a JSON-ready mapping."""
-        return {"scope": self.scope, "scope_en": self.scope_en, "position": self.position}
-
-
-class Derivation(NamedTuple):
-    """How a derived figure is computed from stated ones."""
-
-    formula: str
-    inputs: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The derivation as a JSON-ready mapping."""
-        return {"formula": self.formula, "inputs": dict(self.inputs)}
 
 
 class _SourceFields(NamedTuple):
@@ -136,14 +107,10 @@ class _SourceFields(NamedTuple):
 
 
 class Source(_SourceFields, _Record):
-    """A source text every record's quote comes from."""
+    """A source text every record's quote comes from (it links to nothing)."""
 
     __slots__ = ()
     TYPE: ClassVar[str] = "source"
-
-    def links(self) -> tuple[str, ...]:
-        """Sources refer to nothing."""
-        return ()
 
 
 class _IndustryFields(NamedTuple):
@@ -246,34 +213,6 @@ class Entity(_EntityFields, _Record):
 Record = Source | Industry | Metric | Claim | Entity
 
 
-class SynonymGroup(NamedTuple):
-    """Search terms that mean the same (营收 / 营业收入 / revenue): a query for one also finds the others.
-
-    ``weight`` (0 < weight <= 1) is how much a form the user did not type counts.
-    """
-
-    terms: tuple[str, ...]
-    weight: float = 0.8
-
-    def to_dict(self) -> dict[str, Any]:
-        """The group as a JSON-ready mapping."""
-        return {"terms": list(self.terms), "weight": self.weight}
-
-
-class GlossaryTerm(NamedTuple):
-    """A Chinese term and its established English (``en``, or one of ``forms``), which every
-    English field follows where its Chinese twin holds the term."""
-
-    zh: str
-    en: str
-    forms: tuple[str, ...] = ()
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The entry as a JSON-ready mapping."""
-        return {"zh": self.zh, "en": self.en, "forms": list(self.forms), "note": self.note}
-
-
 def record_years(record: Record) -> tuple[int, ...]:
     """The years a record refers to (empty when it names none)."""
     return period_years(getattr(record, "period", None))
@@ -307,13 +246,8 @@ class KnowledgeBase:
         self.schema_version = schema_version
         self.synonyms = synonyms  # search terms that mean the same
         self.glossary = glossary  # Chinese term -> established English
-        self._sections: dict[str, tuple[Record, ...] | None] = {
-            "source": source_records,
-            "industry": industry_records,
-            "metric": metric_records,
-            "claim": claim_records,
-            "entity": entity_records,
-        }
+        given = (source_records, industry_records, metric_records, claim_records, entity_records)
+        self._sections: dict[str, tuple[Record, ...] | None] = dict(zip(RECORD_TYPES, given, strict=True))
         self._loader = loader
         self.record_lines = record_lines or {}
         self.cache_key: str | None = None  # set by the loader: the content key of the file
@@ -321,36 +255,39 @@ class KnowledgeBase:
         self._by_id: dict[str, Record] | None = None
         self._linked_from: dict[str, tuple[str, ...]] | None = None
 
-    def _section(self, record_type: str) -> tuple[Any, ...]:
+    def records(self, record_type: str) -> tuple[Any, ...]:
+        """The records of one type (one of ``RECORD_TYPES``), in file order."""
         records = self._sections[record_type]
         if records is None:
             records = self._sections[record_type] = self._loader(record_type) if self._loader else ()
         return records
 
+    _section = records  # the loader's name for it
+
     @property
     def source_records(self) -> tuple[Source, ...]:
         """The sources, in file order."""
-        return self._section("source")
+        return self.records("source")
 
     @property
     def industry_records(self) -> tuple[Industry, ...]:
         """The industries, in file order."""
-        return self._section("industry")
+        return self.records("industry")
 
     @property
     def metric_records(self) -> tuple[Metric, ...]:
         """The metrics (stated, then derived), in file order."""
-        return self._section("metric")
+        return self.records("metric")
 
     @property
     def claim_records(self) -> tuple[Claim, ...]:
         """The claims, in file order."""
-        return self._section("claim")
+        return self.records("claim")
 
     @property
     def entity_records(self) -> tuple[Entity, ...]:
         """The entities, in file order."""
-        return self._section("entity")
+        return self.records("entity")
 
     @property
     def by_id(self) -> dict[str, Record]:
@@ -365,11 +302,8 @@ class KnowledgeBase:
         if self._linked_from is None:
             backlinks: dict[str, list[str]] = {}
             for record in self.by_id.values():
-                for target in record.links():
+                for target in record.links():  # an industry's links are its entities
                     backlinks.setdefault(target, []).append(record.id)
-                if isinstance(record, Industry):
-                    for entity in record.entities:
-                        backlinks.setdefault(entity, []).append(record.id)
             self._linked_from = {k: tuple(dict.fromkeys(v)) for k, v in backlinks.items()}
         return self._linked_from
 
@@ -386,8 +320,6 @@ class KnowledgeBase:
     def related(self, record: Record) -> tuple[Record, ...]:
         """Records this one links to, then records that link to it."""
         ids = list(record.links()) + list(self.linked_from.get(record.id, ()))
-        if isinstance(record, Industry):
-            ids = list(record.entities) + ids
         seen = dict.fromkeys(i for i in ids if i != record.id and i in self.by_id)
         return tuple(self.by_id[i] for i in seen)
 
@@ -444,18 +376,17 @@ def _in_year(record: Record, year: int | None) -> bool:
 
 
 def resolve_industry(industries: Iterable[Industry], value: str) -> str:
-    """An industry id from an id, a Chinese or English name or an alias (UsageError, with close names, if none)."""
-    import difflib
-
-    from srfacts.core.errors import UsageError, clip
-
+    """An industry id from an id, a Chinese or English name or an alias (UnknownNameError, with the
+    close names, if it names none)."""
     wanted = value.strip().casefold()
     known = tuple(industries)
     for industry in known:
         names = (industry.id, industry.name, industry.name_en, *industry.aliases, *industry.aliases_en)
         if wanted in (n.casefold() for n in names):
             return industry.id
+    import difflib  # these two only for a name that matches nothing (the usual lookup needs neither)
+
+    from srfacts.core.errors import UnknownNameError
+
     candidates = [n for i in known for n in (i.id, i.name, i.name_en, *i.aliases)]
-    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise UsageError(f"unknown industry '{clip(value)}'{hint}; see: srfacts industries")
+    raise UnknownNameError("industry", value, difflib.get_close_matches(value, candidates, n=3, cutoff=0.5))

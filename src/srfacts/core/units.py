@@ -60,3 +60,59 @@ QUALIFIER_MARKS = {"exact": "", "more_than": ">", "at_least": "≥", "about": "�
 def figure_text(qualifier: str | None, value: object, unit: str) -> str:
     """A figure as stated, with its qualifier as a mark: >90 家, ≥90 %, 5028.1 亿元."""
     return f"{QUALIFIER_MARKS.get(qualifier or 'exact', '')}{value} {unit}"
+
+
+QUALIFIER_WORDS = {"exact": "", "more_than": "more than ", "at_least": "at least ", "about": "about "}
+# English names of the base units: (singular, plural); None for a symbol written after the number.
+_NOUNS: dict[str, tuple[str, str] | None] = {
+    "CNY": ("yuan", "yuan"),
+    "m2": None,
+    "vehicles": ("vehicle", "vehicles"),
+    "enterprises": ("enterprise", "enterprises"),
+    "count": ("item", "items"),
+    "teams": ("team", "teams"),
+    "people": ("person", "people"),
+    "units": ("unit", "units"),
+    "measures": ("measure", "measures"),
+    "t": ("tonne", "tonnes"),
+    "months": ("month", "months"),
+    "hours": ("hour", "hours"),
+    "times": ("time", "times"),
+    "years": ("year", "years"),
+}
+_SCALES = (("1000000000000", "trillion"), ("1000000000", "billion"), ("1000000", "million"))
+
+
+def _plain(number: "Decimal") -> str:
+    """A number as English writes it: thousands separated by commas, no trailing zeros."""
+    text = format(number.normalize(), "f") if number == number.to_integral_value() else format(number, "f")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def english_figure(qualifier: str | None, value: "Decimal", unit: str) -> str:
+    """A figure as English writes it: 5028.1 亿元 -> 502.81 billion yuan; 20 万辆 -> 200,000 vehicles;
+    2000 万平方米 -> 20 million m²; >90 家 -> more than 90 enterprises; 1 家 -> 1 enterprise."""
+    from decimal import Decimal
+
+    words = QUALIFIER_WORDS.get(qualifier or "exact", "")
+    spec = UNITS.get(unit)
+    if spec is None:
+        return f"{words}{_plain(Decimal(value))} {unit}"
+    if spec.base_unit == "percent":
+        return f"{words}{_plain(Decimal(value))}%"
+    if spec.base_unit == "W":
+        return f"{words}{_plain(Decimal(value))} {unit}"
+    base = Decimal(value) * Decimal(spec.factor)
+    noun = _NOUNS.get(spec.base_unit, (spec.name_en, spec.name_en))
+    scaled = next(((base / Decimal(size), name) for size, name in _SCALES if abs(base) >= Decimal(size)), None)
+    if scaled is not None and (spec.base_unit in ("CNY", "m2") or base % 1000 == 0):
+        amount, scale = scaled
+        text = f"{_plain(amount)} {scale}"
+        plural = True
+    else:
+        text, plural = _plain(base), base != 1
+    if noun is None:
+        return f"{words}{text} m²"
+    return f"{words}{text} {noun[1] if plural else noun[0]}"

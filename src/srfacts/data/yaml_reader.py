@@ -6,10 +6,9 @@ nesting depth is capped (``SRFACTS_MAX_DEPTH``).
 """
 
 import re
-from pathlib import Path
 from typing import Any
 
-from srfacts.data.files import decode, fail, max_depth, read_bytes
+from srfacts.data.files import fail, max_depth
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
@@ -194,9 +193,3 @@ def _scalar(raw: str, plain: bool) -> Any:
 
 
 _MAX_INT_DIGITS = 4000  # Python refuses to convert longer digit strings to int (sys.int_info)
-
-
-def read_document(path: Path) -> YamlMap:
-    """Read, decode and parse a knowledge file into located plain data."""
-    where = str(path)
-    return parse_yaml(decode(read_bytes(path), where), where)

@@ -4,7 +4,9 @@ candidates as such). Plain text; every value passes through ``neutralise``."""
 
 from typing import Any
 
-from srfacts.output.render import figure, neutralise, to_json
+from srfacts.output.formats import to_json
+from srfacts.output.safe import neutralise
+from srfacts.output.views import figure
 from srfacts.search.answer import Answer
 
 LABELS = {

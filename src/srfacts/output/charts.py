@@ -15,7 +15,9 @@ from typing import NamedTuple
 
 from srfacts.core.records import Metric
 from srfacts.core.units import QUALIFIER_MARKS
-from srfacts.output.render import display_width, neutralise, text_console, unit_name
+from srfacts.output.safe import neutralise
+from srfacts.output.tables import display_width, text_console
+from srfacts.output.views import unit_name
 
 PLAIN_BAR_WIDTH = 40
 _EIGHTHS = " ▏▎▍▌▋▊▉"

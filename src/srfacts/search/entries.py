@@ -10,32 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from srfacts.core.records import Record, SynonymGroup, is_decimal, record_years
+from srfacts.core.spec import SEARCHED
 from srfacts.search.text import normalise_with_offsets
 
-# BM25F field weights: names and aliases above texts, texts above English, quotes and notes lowest.
-FIELD_WEIGHTS: dict[str, float] = {
-    "name": 3.0,
-    "aliases": 3.0,
-    "value": 3.0,
-    "title": 2.5,
-    "text": 2.0,
-    "name_en": 2.0,
-    "aliases_en": 2.0,
-    "title_en": 1.6,
-    "text_en": 1.5,
-    "id": 1.0,
-    "scope": 1.0,
-    "authors": 1.0,
-    "authors_en": 1.0,
-    "scope_en": 0.8,
-    "period": 0.8,
-    "kind": 0.6,
-    "tier": 0.6,
-    "quote": 0.6,
-    "note": 0.2,
-}
-NAME_FIELDS = frozenset({"name", "aliases", "title", "name_en", "aliases_en", "title_en"})
-ENGLISH_FIELDS = frozenset({"name_en", "aliases_en", "title_en", "text_en", "scope_en", "authors_en"})
+# BM25F field weights, from the spec: names and aliases above texts, texts above English, quotes and
+# notes lowest; heaviest first (a record's entry holds its fields in this order).
+FIELD_WEIGHTS: dict[str, float] = {f.name: f.weight for f in SEARCHED}
+NAME_FIELDS = frozenset(f.name for f in SEARCHED if f.naming)
+ENGLISH_FIELDS = frozenset(f.name for f in SEARCHED if f.name.endswith("_en"))
 
 
 class Field(NamedTuple):

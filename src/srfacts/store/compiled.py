@@ -28,16 +28,14 @@ import marshal
 import os
 import zlib
 from array import array
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
+from srfacts.store import codec
 from srfacts.store import folder as cache
 
 if TYPE_CHECKING:
-    from srfacts.core.records import GlossaryTerm, Industry, KnowledgeBase, Record, SynonymGroup
-    from srfacts.search.build import IndexData
+    from srfacts.core.records import GlossaryTerm, Industry, Record, SynonymGroup
 
 MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
@@ -50,95 +48,6 @@ class CacheDamagedError(Exception):
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"the compiled cache does not decode: {detail}")
-
-
-def write(key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None = None) -> bool:
-    """Compile ``kb`` and its index into the cache entry of ``key``; False when it cannot be written."""
-
-    def fill(path: Path) -> None:
-        with open(path, "wb") as out:
-            _Writer(out).write_all(key, kb, index, progress)
-
-    return cache.atomic_write(key, SUFFIX, fill) is not None
-
-
-class _Writer:
-    """Writes sections one after another, remembering where each is and its CRC-32."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.at = 0
-        self.sections: dict[str, list[int]] = {}
-        self.put(MAGIC)
-
-    def put(self, data: bytes) -> tuple[int, int, int]:
-        """Append ``data``; its offset, length and CRC-32."""
-        offset = self.at
-        self.out.write(data)
-        self.at += len(data)
-        return offset, len(data), zlib.crc32(data)
-
-    def section(self, name: str, data: bytes) -> None:
-        self.sections[name] = list(self.put(data))
-
-    def write_all(
-        self, key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None
-    ) -> None:
-        records = kb.all_records()
-        places = []
-        for done, record in enumerate(records, 1):
-            places.append(self.put(marshal.dumps(cache.encode_record(record))))
-            if progress and done % 1000 == 0:
-                progress(1000)
-        self.section("index", b"".join(_slot(*place) for place in places))
-        vocabulary: dict[str, int] = {}
-        blocks = array("Q")  # per token: offset, number of records, CRC-32 of its block
-        for number, (token, (positions, weights)) in enumerate(index.postings.items()):
-            offset, _, crc = self.put(positions.tobytes() + weights.tobytes())
-            vocabulary[token] = number
-            blocks.extend((offset, len(positions), crc))
-        self.section("vocabulary", marshal.dumps(vocabulary))
-        self.section("blocks", blocks.tobytes())
-        self.section("stems", marshal.dumps(index.stems))
-        self.section("spelled", marshal.dumps(index.spelled))
-        self.section("char_pinyin", marshal.dumps(index.char_pinyin))
-        self.section("syllables", marshal.dumps(sorted({s for s in index.char_pinyin if s})))
-        self.section("facets", marshal.dumps([list(f) for f in index.facets]))
-        self.section("names", marshal.dumps([list(n) for n in index.names]))
-        words = index.question_words
-        self.section(
-            "search",
-            marshal.dumps(
-                {
-                    "words": sorted(words.words),
-                    "particles": sorted(words.particles),
-                    "hints": {k: list(v) for k, v in words.hints.items()},
-                    "relative": words.relative,
-                    "reference_year": index.reference_year,
-                    "context": index.context,
-                }
-            ),
-        )
-        self.section("lines", marshal.dumps(dict(kb.record_lines)))
-        self.section("extras", marshal.dumps(cache.encode_extras(kb.synonyms, kb.glossary)))
-        types: dict[str, list[int]] = {}
-        for pos, record in enumerate(records):
-            types.setdefault(record.TYPE, [pos, pos])[1] = pos + 1
-        header = {
-            "format": cache.FORMAT,
-            "key": key,
-            "schema_version": kb.schema_version,
-            "count": len(records),
-            "t2s": ["".join(index.t2s), "".join(index.t2s.values())],
-            "types": types,
-            "sections": self.sections,
-        }
-        offset, length, crc = self.put(marshal.dumps(header))
-        self.put(offset.to_bytes(8, "little") + length.to_bytes(4, "little") + crc.to_bytes(4, "little") + MAGIC)
-
-
-def _slot(*numbers: int) -> bytes:
-    return b"".join(number.to_bytes(4, "little") for number in numbers)
 
 
 class Store:
@@ -166,13 +75,26 @@ class Store:
 
     @classmethod
     def open(cls, key: str) -> "Store | None":
-        """The cache entry of ``key``, or None when there is none or it is not a valid one of ours."""
+        """The cache entry of ``key``, or None when there is none or it is not a valid one of ours.
+
+        Only a regular file owned by this user and writable by no one else is read (a file planted
+        in a shared cache folder is not trusted), opened without waiting (a named pipe in its place
+        never blocks), and read only as far as its own header says.
+        """
         try:
-            file = open(cache.entry_path(key, SUFFIX), "rb")  # noqa: SIM115 - open until close()
+            fd = os.open(cache.entry_path(key, SUFFIX), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return None
         try:
-            size = os.fstat(file.fileno()).st_size
+            info = os.fstat(fd)
+            if not trusted_file(info):
+                raise ValueError("not a regular file of this user's")
+            file = os.fdopen(fd, "rb")
+        except (OSError, ValueError):
+            os.close(fd)
+            return None
+        try:
+            size = info.st_size
             if size < len(MAGIC) + TRAILER or file.read(len(MAGIC)) != MAGIC:
                 raise ValueError("not a compiled knowledge file")
             file.seek(size - TRAILER)
@@ -180,9 +102,11 @@ class Store:
             if trailer[16:] != MAGIC:
                 raise ValueError("no trailer")
             offset, length = int.from_bytes(trailer[:8], "little"), int.from_bytes(trailer[8:12], "little")
+            if offset + length > size - TRAILER:
+                raise ValueError("a header beyond the file")
             meta = _load(_read(file, offset, length, int.from_bytes(trailer[12:16], "little")))
-            if not isinstance(meta, dict) or meta.get("format") != cache.FORMAT or meta.get("key") != key:
-                raise ValueError("another format or key")
+            if not _valid_header(meta, key, offset):
+                raise ValueError("another format, key or layout")
             return cls(file, meta)
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             file.close()
@@ -202,7 +126,7 @@ class Store:
     def extras(self) -> "tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]":
         """The synonym groups and the glossary (CacheDamagedError if the stored data does not decode)."""
         try:
-            return cache.decode_extras(_load(self._section("extras")))
+            return codec.decode_extras(_load(self._section("extras")))
         except (OSError, KeyError, TypeError, ValueError, EOFError) as error:
             raise CacheDamagedError(repr(error)) from None
 
@@ -230,7 +154,11 @@ class Store:
             if len(slot) != _SLOT or pos < 0:
                 raise ValueError(f"no record at {pos}")
             offset, length, crc = (int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4))
-            return cache.decode_record(_type_at(self.types, pos), _load(_read(self.file, offset, length, crc)))
+            tag, row = _load(_read(self.file, offset, length, crc))
+            expected = _type_at(self.types, pos)
+            if tag != expected:
+                raise ValueError(f"a {tag} where a {expected} belongs")
+            return codec.decode_record(expected, row)
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
             raise CacheDamagedError(repr(error)) from None
 
@@ -276,7 +204,7 @@ class Store:
     def synonyms(self) -> "tuple[SynonymGroup, ...]":
         if self._synonyms is None:
             extras = self._data("extras", dict)
-            self._synonyms = cache.decode_extras({"synonyms": extras.get("synonyms"), "glossary": []})[0]
+            self._synonyms = codec.decode_extras({"synonyms": extras.get("synonyms"), "glossary": []})[0]
         return self._synonyms
 
     @property
@@ -370,6 +298,46 @@ class Store:
     def close(self) -> None:
         """Close the file."""
         self.file.close()
+
+
+RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")  # in file order
+
+
+def trusted_file(info: os.stat_result) -> bool:
+    """A regular file of this user's that no one else may write (ssh's rule for its keys)."""
+    import stat
+
+    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    return stat.S_ISREG(info.st_mode) and mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _valid_header(meta: Any, key: str, end: int) -> bool:
+    """Whether a header has the shape this version writes: its format and key, a record count,
+    type ranges that follow each other in file order, and sections inside the file."""
+    if not isinstance(meta, dict) or meta.get("format") != cache.FORMAT or meta.get("key") != key:
+        return False
+    count, types, sections, t2s = meta.get("count"), meta.get("types"), meta.get("sections"), meta.get("t2s")
+    if type(count) is not int or count < 0 or not isinstance(types, dict) or not isinstance(sections, dict):
+        return False
+    if not (isinstance(t2s, list) and len(t2s) == 2 and all(isinstance(t, str) for t in t2s)):
+        return False
+    at = 0
+    for name in [t for t in RECORD_TYPES if t in types]:
+        span = types[name]
+        if not (isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span)):
+            return False
+        if not span[0] == at <= span[1] <= count:
+            return False
+        at = span[1]
+    if at != count or set(types) - set(RECORD_TYPES):
+        return False
+    return all(
+        isinstance(place, list)
+        and len(place) == 3
+        and all(type(n) is int and n >= 0 for n in place)
+        and place[0] + place[1] <= end
+        for place in sections.values()
+    )
 
 
 def _read(file: BinaryIO, offset: int, length: int, crc: int) -> bytes:

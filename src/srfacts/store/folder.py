@@ -3,8 +3,8 @@
 Each knowledge file compiles to one file (see ``store``) under ``$XDG_CACHE_HOME/srfacts``,
 named by a BLAKE2 digest of the knowledge file's bytes and the srfacts version, so an edit is
 seen at once. Files are written to a temporary name and renamed (atomic, safe when several
-processes build at once); a cache that cannot be written is skipped silently. Records travel
-as lists of their fields (plain data that cannot run code when read; no pickle).
+processes build at once); a cache that cannot be written is skipped silently. What the files
+hold is written by ``compiled``, the records in it by ``codec``.
 """
 
 import contextlib
@@ -14,23 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from srfacts.core.records import (
-    AllowedNumber,
-    Claim,
-    Derivation,
-    Entity,
-    GlossaryTerm,
-    Industry,
-    Metric,
-    Rank,
-    Record,
-    Source,
-    SynonymGroup,
-    is_decimal,
-)
 from srfacts.core.version import __version__
 
-FORMAT = "srfacts-cache-9"
+FORMAT = "srfacts-cache-11"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 
@@ -128,7 +114,10 @@ def _signature_text(signature: list[int]) -> str:
 
 
 def _key_note(path: Path) -> Path:
-    return cache_dir() / "keys" / f"{_blake2b(str(path).encode('utf-8', 'surrogateescape'))}.key"
+    """Where the content key of a file is remembered: named by the path, the cache format and the
+    version (a key computed by another version names a file this one does not read)."""
+    named = f"{FORMAT}\0{__version__}\0".encode() + str(path).encode("utf-8", "surrogateescape")
+    return cache_dir() / "keys" / f"{_blake2b(named)}.key"
 
 
 def entry_path(key: str, suffix: str) -> Path:
@@ -203,112 +192,3 @@ def clear() -> int:
         with contextlib.suppress(OSError):
             place.rmdir()  # only when empty
     return removed
-
-
-# Knowledge <-> cache payload: each record as a list of its fields in order (compact and quick
-# to read back); Decimals travel as text so every digit is kept as written.
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, str) or value is None:
-        return value
-    if is_decimal(value):
-        return str(value)
-    if isinstance(value, tuple | list):
-        return [_encode(v) for v in value]
-    return value
-
-
-def _tuples(value: Any) -> tuple[Any, ...]:
-    return tuple(value) if isinstance(value, list) else ()
-
-
-def _source(row: list[Any]) -> Source:
-    fields = dict(zip(Source._fields, row, strict=True))
-    fields["authors"] = _tuples(fields["authors"])
-    fields["authors_en"] = _tuples(fields["authors_en"])
-    fields["uncaptured_numbers"] = tuple(AllowedNumber(*a) for a in fields["uncaptured_numbers"])
-    return Source(**fields)
-
-
-def _industry(row: list[Any]) -> Industry:
-    fields = dict(zip(Industry._fields, row, strict=True))
-    for name in ("aliases", "aliases_en", "entities"):
-        fields[name] = _tuples(fields[name])
-    return Industry(**fields)
-
-
-def _metric(row: list[Any]) -> Metric:
-    from decimal import Decimal  # loaded only when a metric is read
-
-    fields = dict(zip(Metric._fields, row, strict=True))
-    fields["value"] = Decimal(fields["value"])
-    fields["base_value"] = Decimal(fields["base_value"])
-    fields["industries"] = _tuples(fields["industries"])
-    fields["entities"] = _tuples(fields["entities"])
-    if fields["rank"] is not None:
-        fields["rank"] = Rank(*fields["rank"])
-    if fields["derivation"] is not None:
-        formula, inputs = fields["derivation"]
-        fields["derivation"] = Derivation(formula, dict(inputs))
-    return Metric(**fields)
-
-
-def _claim(row: list[Any]) -> Claim:
-    fields = dict(zip(Claim._fields, row, strict=True))
-    for name in ("industries", "entities", "metrics"):
-        fields[name] = _tuples(fields[name])
-    return Claim(**fields)
-
-
-def _entity(row: list[Any]) -> Entity:
-    fields = dict(zip(Entity._fields, row, strict=True))
-    for name in ("aliases", "aliases_en", "industries"):
-        fields[name] = _tuples(fields[name])
-    return Entity(**fields)
-
-
-DECODERS: dict[str, Callable[[list[Any]], Record]] = {
-    "source": _source,
-    "industry": _industry,
-    "metric": _metric,
-    "claim": _claim,
-    "entity": _entity,
-}
-
-
-def encode_record(record: Record) -> list[Any]:
-    """A record as a list of its plain fields, in order."""
-    return [_encode(v) for v in record]
-
-
-def decode_record(record_type: str, row: list[Any]) -> Record:
-    """A record from ``encode_record`` output; KeyError, TypeError or ValueError if it is not one."""
-    return DECODERS[record_type](row)
-
-
-def encode_extras(synonyms: tuple[SynonymGroup, ...], glossary: tuple[GlossaryTerm, ...]) -> dict[str, Any]:
-    """The synonym groups and the glossary as plain data (the store's ``extras`` section)."""
-    return {
-        "synonyms": [[list(g.terms), g.weight] for g in synonyms],
-        "glossary": [[t.zh, t.en, list(t.forms), t.note] for t in glossary],
-    }
-
-
-def decode_extras(data: Any) -> tuple[tuple[SynonymGroup, ...], tuple[GlossaryTerm, ...]]:
-    """``encode_extras`` output back as model values; ValueError if it is not that."""
-
-    def texts(value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("a list of texts")
-        return tuple(value)
-
-    try:
-        synonyms = tuple(SynonymGroup(texts(terms), float(weight)) for terms, weight in data["synonyms"])
-        glossary = tuple(
-            GlossaryTerm(str(zh), str(en), texts(forms), None if note is None else str(note))
-            for zh, en, forms, note in data["glossary"]
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"extras: {error!r}") from None
-    return synonyms, glossary

@@ -94,7 +94,7 @@ def find(
     """Search a knowledge file: through its compiled store, or in memory where no cache can be written
     (or where the cache entry turns out damaged: it is compiled anew).
 
-    ``industry`` may be an id, a name or an alias (UsageError if it is none of these).
+    ``industry`` may be an id, a name or an alias (UnknownNameError if it is none of these).
     """
     from srfacts.core.records import resolve_industry
     from srfacts.search.engine import search
@@ -214,8 +214,8 @@ def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
     if not kb.cache_key or not cache.writable():
         return False
     from srfacts.search.build import build_index  # imports the pinyin and Traditional-script libraries
-    from srfacts.store import compiled as store
+    from srfacts.store import writer
 
     count = len(kb.all_records())
     report = progress("compiling the knowledge file", count * 2) if progress else None
-    return store.write(kb.cache_key, kb, build_index(kb, report), report)
+    return writer.write(kb.cache_key, kb, build_index(kb, report), report)

@@ -1,0 +1,148 @@
+"""The one error boundary: every exception becomes a message on stderr and an exit status.
+
+The core raises errors in its own terms (``srfacts.core.errors``); the commands raise
+``UsageError`` and ``NotFoundError``. ``report`` maps each class to its wording and status, the
+README's table of exit codes lists them (a test checks the table against ``ExitStatus``), and
+``SafeGroup`` puts the boundary around Click's parsing and every command.
+"""
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from enum import IntEnum
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from srfacts.cli.streams import OutputError, safe, silence_stdout, warn
+from srfacts.core.errors import KnowledgeFileError, SrfactsError, UnknownNameError, clip
+from srfacts.core.version import __version__
+
+
+class ExitStatus(IntEnum):
+    """Process exit statuses, documented in the README."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2  # also: the output cannot be written (stdout closed, a full disk, the database of export)
+    INVALID_DATA = 3
+    INTERNAL = 70  # a bug (EX_SOFTWARE of sysexits.h)
+    OUT_OF_MEMORY = 71  # not a bug: the machine ran out of memory (EX_OSERR of sysexits.h)
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+class UsageError(Exception):
+    """The command line asks for what cannot be (a bad filter, a file that cannot be written ...)."""
+
+
+class NotFoundError(Exception):
+    """Nothing matched; carries close names to suggest."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = list(suggestions)
+
+
+# Where the names of each kind are listed, for the hint after an unknown one.
+SEE = {"industry": "srfacts industries"}
+
+# Click's base exception, whichever Click Typer uses (its own copy in recent Typer).
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+# How Click ends a run on purpose (--help, --version, an exit status): not errors, let through.
+_CLICK_ENDS = (typer.Exit, typer.Abort)
+
+
+def debugging() -> bool:
+    """Whether SRFACTS_DEBUG asks for the traceback of an internal error."""
+    return os.environ.get("SRFACTS_DEBUG", "") not in ("", "0")
+
+
+def traceback_asked(args: Sequence[str]) -> bool:
+    """Whether a command line (before any ``--``) or SRFACTS_DEBUG asks for the traceback of an internal error."""
+    words = list(args)
+    words = words[: words.index("--")] if "--" in words else words
+    return "--traceback" in words or debugging()
+
+
+def report(error: BaseException, *, traceback: bool = False) -> int:
+    """Say what went wrong on stderr, in the command line's words; the exit status it means."""
+    if isinstance(error, NotFoundError):
+        warn(str(error))
+        if error.suggestions:
+            sys.stderr.write(safe(f"did you mean: {', '.join(error.suggestions)}?") + "\n")
+        return ExitStatus.NOT_FOUND
+    if isinstance(error, KnowledgeFileError):
+        for problem in error.problems:
+            sys.stderr.write(safe(str(problem)) + "\n")
+        return ExitStatus.INVALID_DATA
+    if isinstance(error, UnknownNameError):
+        close = f" (did you mean {' or '.join(error.candidates)}?)" if error.candidates else ""
+        see = f"; see: {SEE[error.kind]}" if error.kind in SEE else ""
+        warn(f"{error}{close}{see}")
+        return ExitStatus.USAGE
+    if isinstance(error, (UsageError, OutputError, SrfactsError)):
+        warn(str(error))
+        return ExitStatus.USAGE
+    if isinstance(error, KeyboardInterrupt):
+        warn("interrupted")
+        return ExitStatus.INTERRUPTED
+    if isinstance(error, BrokenPipeError):  # the reader has gone (| head): nothing more to say
+        silence_stdout()
+        return ExitStatus.OK
+    if isinstance(error, MemoryError):
+        warn("out of memory (is the knowledge file too large for this machine? SRFACTS_MAX_BYTES caps its size)")
+        return ExitStatus.OUT_OF_MEMORY
+    sqlite = sys.modules.get("sqlite3")  # only export writes SQLite: no sqlite3 loaded, no sqlite3 error
+    if sqlite is not None and isinstance(error, sqlite.Error):
+        warn(f"cannot write the database: {error}")
+        return ExitStatus.USAGE
+    return _internal(error, traceback)
+
+
+def _internal(error: BaseException, traceback: bool) -> int:
+    """A bug (anything else, a damaged cache the loader did not recompile included): how to report it."""
+    if traceback:
+        import traceback as tracebacks  # only to show one
+
+        sys.stderr.write(safe("".join(tracebacks.format_exception(error))))
+    what = f"{type(error).__name__}: {clip(str(error), 200)}" if str(error) else type(error).__name__
+    warn(f"internal error: {what}")
+    shown = "above" if traceback else "(run it again with --traceback, or SRFACTS_DEBUG=1, to see it)"
+    warn(f"this is a bug in srfacts {__version__}: please report it with the command you ran and the traceback {shown}")
+    return ExitStatus.INTERNAL
+
+
+@contextlib.contextmanager
+def boundary(traceback: Callable[[], bool] = debugging) -> Iterator[None]:
+    """Turn what the block raises into a message and ``typer.Exit`` with its status.
+
+    Click's usage errors quote what was typed: they are shown with control, bidi and
+    zero-width characters neutralised like every other message.
+    """
+    try:
+        yield
+    except _CLICK_ENDS:
+        raise
+    except _CLICK_ERROR as error:
+        shown = io.StringIO()
+        error.show(file=shown)  # type: ignore[attr-defined]
+        sys.stderr.write(safe(shown.getvalue()))
+        raise typer.Exit(getattr(error, "exit_code", int(ExitStatus.USAGE))) from None
+    except (Exception, KeyboardInterrupt) as error:
+        raise typer.Exit(int(report(error, traceback=traceback()))) from None
+
+
+class SafeGroup(TyperGroup):
+    """The root command with the boundary around its parsing and around every command."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        asked = traceback_asked(args)
+        with boundary(lambda: asked):
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with boundary(lambda: bool(ctx.params.get("traceback")) or debugging()):
+            return super().invoke(ctx)

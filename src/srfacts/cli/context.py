@@ -1,0 +1,46 @@
+"""What every command takes from the command line around it: the global options, the knowledge
+base they point at, and values checked against their choices."""
+
+import difflib  # loaded by Click already
+from collections.abc import Iterable
+
+import typer
+
+from srfacts.cli.boundary import UsageError
+from srfacts.cli.streams import progress
+from srfacts.core.errors import clip
+from srfacts.core.records import KnowledgeBase, resolve_industry
+from srfacts.store.loader import load
+
+
+def data_path(ctx: typer.Context) -> str | None:
+    """The knowledge file given with ``--data`` or SRFACTS_DATA (None: the bundled one)."""
+    return ctx.obj.get("data") if ctx.obj else None
+
+
+def language(ctx: typer.Context) -> str:
+    """The language of tables, headers and ``show``: ``zh`` or ``en``."""
+    return str(ctx.obj.get("lang") or "zh") if ctx.obj else "zh"
+
+
+def knowledge(ctx: typer.Context) -> KnowledgeBase:
+    """The knowledge base in use, from its compiled cache when it has one."""
+    return load(data_path(ctx), progress=progress())
+
+
+def choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
+    """``value`` if it is one of ``choices`` (or None); else a usage error naming them."""
+    if value is None or value in choices:
+        return value
+    raise UsageError(f"unknown {what} '{clip(value)}'; choose from {', '.join(choices)}{close_to(value, choices)}")
+
+
+def close_to(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean a or b?)`` for the candidates close to ``word``; empty if none is."""
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.5)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def industry_id(kb: KnowledgeBase, value: str | None) -> str | None:
+    """An industry id from an id, a Chinese or English name or an alias (None: no filter)."""
+    return resolve_industry(kb.industries(), value) if value is not None else None

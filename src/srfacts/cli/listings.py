@@ -1,0 +1,226 @@
+"""Commands that list records: industries, metrics, claims, entities, sources, glossary, timeline."""
+
+from typing import Annotated, Any
+
+import typer
+
+from srfacts.cli.boundary import NotFoundError, UsageError
+from srfacts.cli.context import choice, industry_id, knowledge, language
+from srfacts.cli.domain import INDUSTRY_ORDERS, glossary_holding, sorted_industries, timeline_rows
+from srfacts.cli.options import (
+    COMPLETE_KINDS,
+    COMPLETE_TIERS,
+    COMPLETE_TYPES,
+    FieldsOption,
+    FormatOption,
+    IndustryOption,
+    JsonOption,
+    LimitOption,
+    OutputFormat,
+    YearOption,
+    output_format,
+)
+from srfacts.cli.streams import emit, is_tty, use_color, width
+from srfacts.core.errors import clip
+from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, STATUSES, TIERS
+from srfacts.core.timeline import timeline as dated
+from srfacts.output.formats import Column
+from srfacts.output.views import (
+    TIMELINE_COLUMNS,
+    TIMELINE_COLUMNS_EN,
+    TIMELINE_FIELDS,
+    columns_for,
+    parse_fields,
+    record_fields,
+    render,
+)
+
+commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
+
+
+def _listing(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    record_type: str,
+    empty: str,
+    group_by: str | None = None,
+    fields: str | None = None,
+    lang: str = "zh",
+) -> None:
+    """Emit the rows of one record type (an empty JSON list too), or say that there are none."""
+    chosen = parse_fields(fields, record_fields(record_type)) if fields else None
+    if fmt == "json" or rows:
+        columns = columns_for(record_type, lang)
+        view = render(
+            rows,
+            fmt,
+            columns,
+            color=use_color(),
+            width=width(),
+            tty=is_tty(),
+            group_by=group_by,
+            fields=chosen,
+            lang=lang,
+        )
+        emit(view)
+    if not rows:
+        raise NotFoundError(empty)
+
+
+@commands.command(epilog="Example: srfacts industries --tier leading --json")
+def industries(
+    ctx: typer.Context,
+    tier: Annotated[
+        str | None,
+        typer.Option("--tier", "-t", help=f"One tier: {', '.join(TIERS)}.", autocompletion=COMPLETE_TIERS),
+    ] = None,
+    cluster: Annotated[bool, typer.Option("--cluster", help="Only the 千亿级 (100-billion-yuan) clusters.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="Order by tier, id or name.")] = "tier",
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """List the industries of the 2+4+N system, grouped by tier."""
+    kb = knowledge(ctx)
+    order = choice(sort, INDUSTRY_ORDERS, "sort order") or "tier"
+    found = kb.industries(tier=choice(tier, TIERS, "tier"), cluster=True if cluster else None)
+    rows = [r.to_dict() for r in sorted_industries(found, order)[:limit]]
+    group_by = "tier" if order == "tier" else None
+    _listing(rows, output_format(fmt, as_json), "industry", "no industry matches", group_by, fields, language(ctx))
+
+
+@commands.command(epilog="Example: srfacts metrics --industry 光伏 --year 2022 --format csv")
+def metrics(
+    ctx: typer.Context,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    status: Annotated[str | None, typer.Option("--status", "-s", help="actual, target or derived.")] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Draw bars for the figures the data file groups (same unit and period).")
+    ] = False,
+) -> None:
+    """List figures with value, unit, qualifier, period, scope and rank."""
+    kb = knowledge(ctx)
+    chosen = choice(status, STATUSES, "status")
+    found = kb.metrics(industry=industry_id(kb, industry), year=year, status=chosen)
+    if chart:
+        _chart(found[:limit], as_json or fmt != OutputFormat.table or fields is not None, language(ctx))
+        return
+    rows = [r.to_dict() for r in found[:limit]]
+    _listing(rows, output_format(fmt, as_json), "metric", "no metric matches", None, fields, language(ctx))
+
+
+def _chart(found: Any, other_output: bool, lang: str) -> None:
+    from srfacts.output.charts import chart_groups, render_charts  # only for --chart
+
+    if other_output:
+        raise UsageError("--chart draws bars; it takes no --format, --json or --fields")
+    groups = chart_groups(found)
+    if not groups:
+        raise NotFoundError("none of these metrics belongs to a group of figures to chart")
+    emit(render_charts(groups, lang=lang, color=use_color(), width=width()))
+
+
+@commands.command(epilog="Example: srfacts claims --kind award")
+def claims(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(CLAIM_KINDS)}.", autocompletion=COMPLETE_KINDS),
+    ] = None,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """List claims: awards, rankings, records, firsts, policies, projects, targets, events."""
+    kb = knowledge(ctx)
+    kind = choice(kind, CLAIM_KINDS, "kind")
+    found = kb.claims(kind=kind, industry=industry_id(kb, industry), year=year)
+    rows = [r.to_dict() for r in found[:limit]]
+    _listing(rows, output_format(fmt, as_json), "claim", "no claim matches", None, fields, language(ctx))
+
+
+@commands.command(epilog="Example: srfacts entities --kind company --json")
+def entities(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help=f"One kind: {', '.join(ENTITY_KINDS)}.", autocompletion=COMPLETE_KINDS),
+    ] = None,
+    industry: IndustryOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """List companies, parks, institutions, programmes, plans, policies and slogans."""
+    kb = knowledge(ctx)
+    found = kb.entities(kind=choice(kind, ENTITY_KINDS, "kind"), industry=industry_id(kb, industry))
+    rows = [r.to_dict() for r in found[:limit]]
+    _listing(rows, output_format(fmt, as_json), "entity", "no entity matches", None, fields, language(ctx))
+
+
+@commands.command(epilog="Example: srfacts sources --json")
+def sources(
+    ctx: typer.Context, fmt: FormatOption = OutputFormat.table, as_json: JsonOption = False, fields: FieldsOption = None
+) -> None:
+    """List the source texts the facts are quoted from."""
+    rows = [r.to_dict() for r in knowledge(ctx).sources()]
+    _listing(rows, output_format(fmt, as_json), "source", "no source is recorded", None, fields, language(ctx))
+
+
+@commands.command(epilog="Examples: srfacts glossary | srfacts glossary 专精特新 --json | srfacts glossary SVOLT")
+def glossary(
+    ctx: typer.Context,
+    term: Annotated[
+        str | None, typer.Argument(metavar="[TERM]", help="Only entries whose Chinese or English holds this.")
+    ] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """List the glossary: Chinese terms and the established English every English field uses."""
+    rows = [t.to_dict() for t in glossary_holding(knowledge(ctx).glossary, term)[:limit]]
+    names = ("zh", "en", "forms", "note")
+    picked = parse_fields(fields, names) if fields else None
+    output = output_format(fmt, as_json)
+    if rows or output == "json":
+        columns = [Column(name, name) for name in names]
+        emit(render(rows, output, columns, color=use_color(), width=width(), tty=is_tty(), fields=picked))
+    if not rows:
+        raise NotFoundError(f"no glossary entry holds '{clip(term or '')}'" if term else "the glossary is empty")
+
+
+@commands.command(epilog="Example: srfacts timeline --year 2022 --json")
+def timeline(
+    ctx: typer.Context,
+    year: YearOption = None,
+    record_type: Annotated[
+        str | None, typer.Option("--type", help="Only metric or claim.", autocompletion=COMPLETE_TYPES)
+    ] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Dated awards, events, figures and targets in time order."""
+    kb = knowledge(ctx)
+    chosen = choice(record_type, ("metric", "claim"), "type")
+    picked = parse_fields(fields, TIMELINE_FIELDS) if fields else None
+    output = output_format(fmt, as_json)
+    lang = language(ctx)
+    rows = timeline_rows(dated(kb, year=year, record_type=chosen)[:limit], lang, output)
+    columns = TIMELINE_COLUMNS_EN if lang == "en" else TIMELINE_COLUMNS
+    if rows or output == "json":
+        emit(render(rows, output, columns, color=use_color(), width=width(), tty=is_tty(), fields=picked))
+    if not rows:
+        raise NotFoundError("no dated record matches")

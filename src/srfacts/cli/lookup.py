@@ -1,0 +1,123 @@
+"""Commands that look something up: search, ask, show."""
+
+import difflib  # loaded by Click already
+from typing import Annotated
+
+import typer
+
+from srfacts.cli.boundary import NotFoundError
+from srfacts.cli.context import choice, data_path, knowledge, language
+from srfacts.cli.options import (
+    COMPLETE_IDS,
+    COMPLETE_KINDS,
+    COMPLETE_TYPES,
+    FieldsOption,
+    FormatOption,
+    IndustryOption,
+    JsonOption,
+    OutputFormat,
+    YearOption,
+    output_format,
+)
+from srfacts.cli.streams import emit, is_tty, progress, use_color, width
+from srfacts.core.errors import clip
+from srfacts.core.records import RECORD_TYPES
+from srfacts.output.views import parse_fields, record_fields, record_view, render_hits
+from srfacts.store.loader import find
+
+SEARCH_LIMIT = 20  # hits shown unless --limit or --all says otherwise
+ASK_OTHERS = 3  # other likely records ask shows after its answer
+
+commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
+
+
+@commands.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words or a question, in Chinese, English or pinyin.")],
+    record_type: Annotated[
+        str | None,
+        typer.Option("--type", help=f"Only one record type: {', '.join(RECORD_TYPES)}.", autocompletion=COMPLETE_TYPES),
+    ] = None,
+    industry: IndustryOption = None,
+    year: YearOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help="Only this kind (claims, entities) or tier.", autocompletion=COMPLETE_KINDS),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many hits (default 20).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Show every hit, however many.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Search names, texts, aliases, quotes and English fields (Chinese, English or pinyin)."""
+    text = " ".join(query)
+    chosen = choice(record_type, RECORD_TYPES, "type")
+    found = find(
+        data_path(ctx),
+        text,
+        types=(chosen,) if chosen else None,
+        industry=industry,
+        year=year,
+        kind=kind,
+        limit=None if every else (limit or SEARCH_LIMIT),
+        progress=progress(),
+    )
+    output = output_format(fmt, as_json)
+    if found.hits or output == "json":
+        lang = language(ctx)
+        emit(render_hits(found.hits, output, lang, fields, color=use_color(), width=width(), tty=is_tty()))
+    if not found.hits:
+        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
+
+
+@commands.command(
+    epilog="Examples:\n\n  srfacts ask 上饶规上工业企业一共有多少家？\n\n"
+    '  srfacts --lang en ask "How many above-size enterprises does Shangrao have?"\n\n'
+    "  srfacts ask 去年开发区营收多少 --json"
+)
+def ask(
+    ctx: typer.Context,
+    question: Annotated[list[str], typer.Argument(help="A question in your own words: Chinese, English or pinyin.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question: the figure as stated with its period, scope and rank, the quote and its source."""
+    from srfacts.output.answer import answer_json, answer_text  # these two only for ask, not for search or show
+    from srfacts.search.answer import answer
+
+    text = " ".join(question)
+    found = find(data_path(ctx), text, limit=1 + ASK_OTHERS, progress=progress())
+    result = answer(text, found.hits, knowledge(ctx).sources() if found.hits else ())
+    if result is None:
+        if as_json:
+            emit("null\n")
+        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
+    emit(answer_json(result) if as_json else answer_text(result, language(ctx)))
+
+
+@commands.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.", autocompletion=COMPLETE_IDS)],
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Show one record in full: every field, its quote and the records linked to it."""
+    from srfacts.cli.domain import shown  # only show needs it: search, the hot path, starts without it
+
+    kb = knowledge(ctx)
+    record = kb.get(record_id)
+    if record is None:
+        close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
+        raise NotFoundError(f"no record has the id '{clip(record_id)}'", close)
+    chosen = parse_fields(fields, (*record_fields(record.TYPE), "context", "related")) if fields else None
+    output = output_format(fmt, as_json)
+    lang = language(ctx)
+    view = record_view(
+        shown(kb, record), output, color=use_color(), width=width(), tty=is_tty(), fields=chosen, lang=lang
+    )
+    emit(view)

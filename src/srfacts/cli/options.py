@@ -1,0 +1,108 @@
+"""Options shared by the commands, their choices, and the shell completion of their values.
+
+Shell completion (``srfacts --install-completion``): each callback imports its helpers only when
+called, and the callbacks are attached only when the shell asks for completions
+(``_SRFACTS_COMPLETE`` set), which spares every other run Typer's inspection of them.
+"""
+
+import os
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    """Output formats of every listing and of ``show``."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    markdown = "markdown"
+
+
+class Language(str, Enum):
+    """Language of tables and ``show`` (JSON always carries both)."""
+
+    zh = "zh"
+    en = "en"
+
+
+def output_format(fmt: OutputFormat, as_json: bool) -> str:
+    """The format asked for with ``--format`` or its shorthand ``--json``."""
+    return "json" if as_json else fmt.value
+
+
+COMPLETING = any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
+
+
+def _completing(callback: Any) -> Any:
+    return callback if COMPLETING else None
+
+
+# The helpers are imported when the shell asks for a completion, never on an ordinary run.
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from srfacts.cli.completion import record_ids
+
+    return record_ids(ctx, incomplete)
+
+
+def _complete_industries(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from srfacts.cli.completion import industries
+
+    return industries(ctx, incomplete)
+
+
+def _complete_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.cli.completion import kinds
+
+    return kinds(ctx, incomplete)
+
+
+def _complete_tiers(incomplete: str) -> list[str]:
+    from srfacts.cli.completion import tiers
+
+    return tiers(incomplete)
+
+
+def _complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.cli.completion import record_types
+
+    return record_types(ctx, incomplete)
+
+
+def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
+    from srfacts.cli.completion import fields
+
+    return fields(ctx, incomplete)
+
+
+COMPLETE_IDS, COMPLETE_INDUSTRIES, COMPLETE_KINDS, COMPLETE_TIERS, COMPLETE_TYPES, COMPLETE_FIELDS = (
+    _completing(f)
+    for f in (_complete_ids, _complete_industries, _complete_kinds, _complete_tiers, _complete_types, _complete_fields)
+)
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="FIELD,...",
+        help="Only these fields, in this order (JSON, JSONL, CSV, TSV and tables); a wrong one lists them all.",
+        autocompletion=COMPLETE_FIELDS,
+    ),
+]
+IndustryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--industry",
+        "-i",
+        help="Only records linked to this industry (id, name or alias).",
+        autocompletion=COMPLETE_INDUSTRIES,
+    ),
+]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only records that refer to this year.")]

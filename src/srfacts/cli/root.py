@@ -1,0 +1,160 @@
+"""The root command: the Typer app, its global options, and the commands registered on it.
+
+The commands live in modules by job (``listings``, ``lookup``, ``tools``); ``COMMANDS`` says
+which defines each. ``app.register(names)`` imports only the modules of the commands named, and
+``srfacts.cli.entry`` registers just the command asked for, so ``srfacts search ...`` imports and
+builds the search command alone. Whoever looks at the commands first (help, tests, CliRunner)
+without registering any gets them all.
+"""
+
+from collections.abc import Collection
+from typing import Annotated, Any
+
+import typer
+from typer.models import CommandInfo, TyperInfo
+
+from srfacts.cli.boundary import SafeGroup
+from srfacts.cli.options import Language
+from srfacts.cli.streams import emit
+from srfacts.core.version import __version__
+
+EXAMPLES = """Examples:
+
+  srfacts industries
+
+  srfacts ask 上饶规上工业企业一共有多少家？
+
+  srfacts search 光伏 --json
+
+  srfacts metrics --industry photovoltaic-new-energy --year 2022
+
+  srfacts show above-size-enterprises-total-2022
+
+  srfacts --data my-facts.yaml validate
+"""
+
+# Every command and group, in the order help lists them, and the module that defines it.
+COMMANDS = {
+    "industries": "listings",
+    "metrics": "listings",
+    "claims": "listings",
+    "entities": "listings",
+    "sources": "listings",
+    "glossary": "listings",
+    "search": "lookup",
+    "ask": "lookup",
+    "show": "lookup",
+    "validate": "tools",
+    "timeline": "listings",
+    "schema": "tools",
+    "export": "tools",
+    "cache": "tools",
+}
+# The global options that take a value (the word after them is that value, never a command name).
+OPTIONS_WITH_VALUE = ("--data", "--lang")
+
+
+class RootApp(typer.Typer):
+    """A Typer app whose commands are registered when first looked at, unless ``register`` came first."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._commands: list[CommandInfo] | None = None  # None: not registered yet
+        self._groups: list[TyperInfo] | None = None
+
+    @property
+    def registered_commands(self) -> list[CommandInfo]:
+        """The commands registered (every command, if none was registered before this look)."""
+        if self._commands is None:
+            self.register()
+        assert self._commands is not None
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, commands: list[CommandInfo]) -> None:
+        self._commands = commands
+
+    @property
+    def registered_groups(self) -> list[TyperInfo]:
+        """The groups of commands registered (``cache``; all of them, as for the commands)."""
+        if self._groups is None:
+            self.register()
+        assert self._groups is not None
+        return self._groups
+
+    @registered_groups.setter
+    def registered_groups(self, groups: list[TyperInfo]) -> None:
+        self._groups = groups
+
+    def register(self, names: Collection[str] | None = None) -> None:
+        """Register the commands named (all of them for None) in help's order, importing only their modules."""
+        wanted = [name for name in COMMANDS if names is None or name in names]
+        found = [_commands_of(module) for module in dict.fromkeys(COMMANDS[name] for name in wanted)]
+        commands = {info.name or _name(info): info for defined in found for info in defined.registered_commands}
+        groups = {info.name: info for defined in found for info in defined.registered_groups}
+        self.registered_commands = [commands[name] for name in wanted if name in commands]
+        self.registered_groups = [groups[name] for name in wanted if name in groups]
+
+
+def _name(info: CommandInfo) -> str:
+    return info.callback.__name__ if info.callback else ""
+
+
+app = RootApp(
+    cls=SafeGroup,
+    name="srfacts",
+    help="Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi.",
+    epilog=EXAMPLES,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        emit(f"srfacts {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data", envvar="SRFACTS_DATA", metavar="PATH", help="Knowledge file to read instead of the bundled one."
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang", envvar="SRFACTS_LANG", case_sensitive=False, help="Language of tables and show: zh or en."
+        ),
+    ] = Language.zh,
+    traceback: Annotated[
+        bool,
+        typer.Option("--traceback", help="On an internal error (a bug), show its traceback (also SRFACTS_DEBUG=1)."),
+    ] = False,
+) -> None:
+    """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
+    ctx.obj = {"data": data, "lang": lang.value, "traceback": traceback}
+
+
+def _commands_of(module: str) -> typer.Typer:
+    """The commands a module defines; each module is imported only when one of its commands is wanted."""
+    if module == "listings":
+        from srfacts.cli.listings import commands as listings
+
+        return listings
+    if module == "lookup":
+        from srfacts.cli.lookup import commands as lookup
+
+        return lookup
+    from srfacts.cli.tools import commands as tools
+
+    return tools

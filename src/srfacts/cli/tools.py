@@ -1,0 +1,154 @@
+"""Commands that work on the files themselves: validate, schema, export, cache info and cache clear."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from srfacts.cli.boundary import ExitStatus, UsageError
+from srfacts.cli.context import data_path, knowledge
+from srfacts.cli.domain import export_format, knowledge_file_hit
+from srfacts.cli.options import JsonOption
+from srfacts.cli.streams import emit, safe, warn
+from srfacts.core.errors import KnowledgeFileError, Problem, clip
+from srfacts.data.files import bundled_data_path
+from srfacts.output.formats import to_json
+from srfacts.store import folder as cache
+from srfacts.store.loader import load
+
+commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
+
+
+class ReportFormat(str, Enum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    """Formats of ``export``."""
+
+    sqlite = "sqlite"
+    json = "json"
+    csv = "csv"
+
+
+@commands.command(
+    epilog="Examples: srfacts validate | srfacts validate my-facts.yaml --source ../shared/source --format json"
+)
+def validate(
+    ctx: typer.Context,
+    path: Annotated[str | None, typer.Argument(help="Knowledge file to check (default: the one in use).")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", metavar="FILE|DIR", help="Also prove every record against the source text (file or folder)."
+        ),
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+) -> None:
+    """Check a knowledge file; print one `file:line: CODE message` line per problem."""
+    target = path or data_path(ctx)
+    problems: list[Problem] = []
+    try:
+        kb = load(target)
+        where = kb.path
+        if source is not None:
+            from srfacts.data.fidelity import check_sources  # only for --source
+
+            problems = check_sources(kb, source)
+    except KnowledgeFileError as error:
+        problems = error.problems
+        where = problems[0].path if problems else str(target)
+    if fmt == ReportFormat.json:
+        emit(to_json({"path": where, "valid": not problems, "problems": [p.to_dict() for p in problems]}))
+    else:
+        emit("".join(safe(str(p)) + "\n" for p in problems))
+    if problems:
+        warn(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        raise typer.Exit(int(ExitStatus.INVALID_DATA))
+    checked = " and faithful to its source" if source is not None else ""
+    label = "the bundled knowledge file" if where == str(bundled_data_path()) else where
+    warn(f"{label}: valid{checked} ({len(kb.all_records())} records)")
+
+
+@commands.command(epilog="Examples: srfacts schema > facts.schema.json | srfacts schema --path")
+def schema(
+    path: Annotated[bool, typer.Option("--path", help="Print where the bundled schema file is instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the knowledge file (editors use it to complete and check fields)."""
+    from srfacts.data.schema import SCHEMA_FILE  # only for schema
+
+    emit(f"{SCHEMA_FILE}\n" if path else SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@commands.command(
+    epilog="Examples: srfacts export facts.db && datasette facts.db | srfacts export --format csv facts-csv"
+    " | srfacts export --format json -"
+)
+def export(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="Where to write: a SQLite or JSON file, or a folder for CSV ('-': JSON to stdout)."
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, help="sqlite, json or csv (default: json for *.json, else sqlite)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write every record to a SQLite database (for Datasette and sqlite-utils), a JSON file or CSV files."""
+    from srfacts import export as exporter  # only for export (it imports sqlite3)
+
+    kb = knowledge(ctx)
+    chosen = export_format(target, fmt.value if fmt else None)
+    if target == "-":
+        if chosen != "json":
+            raise UsageError("only --format json can be written to stdout ('-')")
+        emit(to_json(exporter.documents(kb)))
+        return
+    knowledge_file = knowledge_file_hit(kb, chosen, Path(target))
+    if knowledge_file is not None:
+        raise UsageError(f"refusing to write {clip(str(knowledge_file))}: it is the knowledge file")
+    try:
+        exporter.export(kb, chosen, Path(target), force=force)
+    except FileExistsError:
+        raise UsageError(f"{target} exists; add --force to replace it") from None
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    warn(f"wrote {target} ({chosen})")
+
+
+cache_app = typer.Typer(
+    help="Show or clear the compiled cache.",
+    epilog="Examples: srfacts cache info | srfacts cache clear",
+    no_args_is_help=True,
+)
+commands.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info", epilog="Example: srfacts cache info --json")
+def cache_info(as_json: JsonOption = False) -> None:
+    """Where the cache is, how many files and bytes it holds, and whether it can be written."""
+    facts = cache.info()
+    if as_json:
+        emit(to_json(facts))
+        return
+    emit(
+        f"path: {safe(facts['path'])}\nfiles: {facts['files']}\nbytes: {facts['bytes']}\n"
+        f"writable: {'yes' if facts['writable'] else 'no'}\n"
+    )
+
+
+@cache_app.command("clear", epilog="Example: srfacts cache clear")
+def cache_clear() -> None:
+    """Delete every cached file (the next run compiles the knowledge file again)."""
+    removed = cache.clear()
+    warn(f"removed {removed} cache file{'s' if removed != 1 else ''}")

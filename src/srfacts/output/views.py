@@ -1,0 +1,296 @@
+"""Views: what a listing, a record or a search hit looks like in each format and language.
+
+Table columns, headers and ``--fields`` names come from the spec (``srfacts.core.spec``); a
+table shows human forms (the figure with its qualifier and unit, a rank as 江西省 #2); JSON is
+the same in both languages.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from srfacts.core.errors import InvalidValueError
+from srfacts.core.spec import FIELDS, RECORD_SPECS
+from srfacts.core.units import UNITS, figure_text
+from srfacts.output.formats import NESTED_FIELDS, Column, flatten, to_csv, to_json, to_jsonl, to_markdown, to_tsv
+from srfacts.output.safe import cell, neutralise
+from srfacts.output.tables import text_console, to_table
+
+
+def columns_for(record_type: str, lang: str = "zh") -> tuple[Column, ...]:
+    """The table columns of a record type in a language (``--lang en``: the curated English fields
+    under English headers), from its spec."""
+    return tuple(Column(f.name, f.heading(lang)) for f in RECORD_SPECS[record_type].column_fields(lang))
+
+
+def unit_name(unit: Any, lang: str = "zh") -> str:
+    """A unit as written (亿元), or its English name from the unit table (hundred million yuan)."""
+    if lang != "en":
+        return str(unit)
+    known = UNITS.get(str(unit))
+    return known.name_en if known else str(unit)
+
+
+def figure(row: dict[str, Any], lang: str = "zh") -> str:
+    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元 (English unit names in en)."""
+    return figure_text(row.get("qualifier"), row.get("value"), unit_name(row.get("unit"), lang))
+
+
+def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
+    """A record mapping with the human forms a table shows (figure, rank, cluster)."""
+    shown = dict(row)
+    english = lang == "en"
+    if row.get("type") == "metric" and "value" in row:
+        shown["figure"] = figure(row, lang)
+        rank = row.get("rank")
+        shown["rank"] = f"{rank['scope_en' if english else 'scope']} #{rank['position']}" if rank else ""
+    if row.get("type") == "industry":
+        shown["cluster"] = ("100-billion" if english else "千亿级") if row.get("cluster") else ""
+    return shown
+
+
+def record_fields(record_type: str) -> tuple[str, ...]:
+    """The JSON fields of a record type, in output order: ``id``, ``type``, then its spec's."""
+    return ("id", "type", *RECORD_SPECS[record_type].names[1:])
+
+
+def parse_fields(text: str, available: Sequence[str]) -> tuple[str, ...]:
+    """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available."""
+    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in available]
+    if unknown or not wanted:
+        close = difflib_close(unknown[0], available) if unknown else ""
+        what = f"unknown field '{unknown[0]}'{close}" if unknown else "no field named"
+        raise InvalidValueError(f"{what}; available fields: {', '.join(available)}")
+    return wanted
+
+
+def difflib_close(word: str, candidates: Sequence[str]) -> str:
+    """`` (did you mean x?)`` for a near miss, else ''."""
+    import difflib  # only for a wrong name: most runs never need it
+
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def select_fields(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
+    """Each row cut to ``fields``, in that order (a field a row lacks is None)."""
+    return [{f: row.get(f) for f in fields} for row in rows]
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+    group_by: str | None = None,
+    fields: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """Render a listing in one of ``FORMATS``: JSON, CSV and TSV carry every field, a table or
+    Markdown ``columns``.
+
+    ``fields`` (``--fields``) cuts every format to those fields, in that order; ``lang`` "en"
+    draws tables from the English fields (JSON, CSV and TSV are the same in both languages).
+    """
+    if fields:
+        if fmt in ("table", "markdown"):
+            shown = select_fields((display_row(r, lang) for r in rows), fields)
+            columns = [Column(f, f) for f in fields]
+            group_by = group_by if group_by in fields else None
+        rows = select_fields(rows, fields)
+    if fmt == "json":
+        return to_json(list(rows))
+    if fmt == "jsonl":
+        return to_jsonl(rows)
+    if fmt == "csv":
+        return to_csv(rows, safe=tty)
+    if fmt == "tsv":
+        return to_tsv(rows)
+    if not fields:
+        shown = [display_row(r, lang) for r in rows]
+    if fmt == "markdown":
+        return to_markdown(shown, columns)
+    return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by)
+
+
+TIMELINE_COLUMNS = (
+    Column("period", "period"),
+    Column("type", "type"),
+    Column("kind", "kind / status"),
+    Column("id", "id"),
+    Column("label", "name / text"),
+    Column("figure", "figure"),
+)
+TIMELINE_COLUMNS_EN = tuple(Column("label_en", c.header) if c.key == "label" else c for c in TIMELINE_COLUMNS)
+TIMELINE_FIELDS = ("period", "year_start", "year_end", "type", "id", "kind", "label", "label_en", "figure")
+
+HIT_COLUMNS = (
+    Column("type", "type"),
+    Column("id", "id"),
+    Column("label", "name / text"),
+    Column("detail", "detail"),
+    Column("matched", "matched"),
+)
+_LABEL_FIELDS = ("name", "text", "title")
+_LABEL_FIELDS_EN = ("name_en", "text_en", "title_en")
+
+
+def _detail(row: dict[str, Any], lang: str = "zh") -> str:
+    if row.get("type") == "metric":
+        period = f" ({row['period']})" if row.get("period") else ""
+        return figure(row, lang) + period
+    return str(row.get("kind") or row.get("tier") or row.get("published") or "")
+
+
+MATCHES_SHOWN = 3  # distinct matched texts a table row shows (JSON has them all)
+
+
+def _distinct_matches(matches: Sequence[Any]) -> list[Any]:
+    """The first match of each distinct text, at most ``MATCHES_SHOWN`` (a table row stays short)."""
+    seen: dict[str, Any] = {}
+    for match in matches:
+        seen.setdefault(match.text.casefold(), match)
+    return list(seen.values())[:MATCHES_SHOWN]
+
+
+def search_fields() -> tuple[str, ...]:
+    """Every field a search hit can carry: the fields of every record type, ``score`` and ``matched``."""
+    names = [f for record_type in RECORD_SPECS for f in record_fields(record_type)]
+    return (*dict.fromkeys(names), "score", "matched")
+
+
+def hits_view(
+    hits: Sequence[Any], fmt: str, lang: str = "zh"
+) -> tuple[list[dict[str, Any]], tuple[Column, ...], dict[tuple[int, str], list[tuple[int, int]]]]:
+    """Search hits as rows for ``fmt``: full records for JSON, a summary otherwise, plus table highlights."""
+    if fmt in ("json", "jsonl"):
+        return [h.to_dict() for h in hits], HIT_COLUMNS, {}
+    rows: list[dict[str, Any]] = []
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    label_fields = _LABEL_FIELDS_EN if lang == "en" else _LABEL_FIELDS
+    for index, hit in enumerate(hits):
+        record = hit.record.to_dict()
+        label = hit.record.label_en if lang == "en" else hit.record.label
+        matched = _distinct_matches([m for m in hit.matches if m.field not in label_fields])
+        rows.append(
+            {
+                "type": hit.record.TYPE,
+                "id": hit.record.id,
+                "score": hit.score,
+                "label": label,
+                "label_en": hit.record.label_en,
+                "detail": _detail(record, lang),
+                "matched": "; ".join(f"{m.field}: {m.text}" for m in matched),
+            }
+        )
+        spans[(index, "label")] = [(m.start, m.end) for m in hit.matches if m.field in label_fields]
+    return rows, HIT_COLUMNS, spans
+
+
+_VIEW_SKIP = ("related", "context")
+# In English, a field whose curated English twin is shown (name -> name_en) is left out of `show`.
+_CHINESE_TWINS = {name for name in FIELDS if f"{name}_en" in FIELDS} | {
+    f"{name}_{key}" for name, keys in NESTED_FIELDS.items() for key in keys if f"{key}_en" in keys
+}
+
+
+def record_view(
+    shown: dict[str, Any],
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+    fields: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """One record in full: JSON object, one JSONL/CSV/TSV row, or field/value tables.
+
+    ``fields`` keeps only those fields (``related`` and ``context`` included only when named);
+    ``lang`` "en" shows the English fields in the tables and leaves out their Chinese twins.
+    """
+    title = f"{shown.get('type')} {shown.get('id')}"
+    if fields:
+        shown = {f: shown.get(f) for f in fields}
+    if fmt == "json":
+        return to_json(shown)
+    if fmt == "jsonl":
+        return to_jsonl([shown])
+    flat = {k: v for k, v in shown.items() if k != "related"}
+    if "related" in shown:
+        flat["related"] = [r["id"] for r in shown.get("related") or []]
+    if fmt == "csv":
+        return to_csv([flat], safe=tty)
+    if fmt == "tsv":
+        return to_tsv([flat])
+    english = lang == "en"
+    flat_shown = flatten(shown)
+    fields_shown = [
+        {"field": k, "value": f"{cell(v)} ({unit_name(v, lang)})" if english and k == "unit" else cell(v)}
+        for k, v in flat_shown.items()
+        if k not in _VIEW_SKIP
+        and v not in (None, [], "")
+        and not (english and k in _CHINESE_TWINS and flat_shown.get(f"{k}_en") not in (None, [], ""))
+    ]
+    label = "label_en" if english else "label"
+    related = [{"id": r["id"], "type": r["type"], "label": r[label]} for r in shown.get("related") or []]
+    pair = (Column("field", "field"), Column("value", "value"))
+    linked = (Column("id", "id"), Column("type", "type"), Column("label", "name / text"))
+    if fmt == "markdown":
+        out = to_markdown(fields_shown, pair)
+        if shown.get("context"):
+            context = shown["context"]
+            sentence, start, end = neutralise(context["sentence"]), context["start"], context["end"]
+            out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
+        return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
+    out = to_table(fields_shown, pair, title=title, color=color, width=width)
+    context = shown.get("context")
+    if context:
+        out += "\n" + quote_in_context(context, color=color, width=width)
+    if related:
+        out += "\n" + to_table(related, linked, title="related", color=color, width=width)
+    return out
+
+
+def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int | None = None) -> str:
+    """The source sentence with the quoted span emphasised (marked «like this» without colour)."""
+    from rich.text import Text
+
+    sentence, start, end = str(context["sentence"]), int(context["start"]), int(context["end"])
+    if not color and width is None:
+        return "in the source: " + neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}") + "\n"
+    if color:
+        text = Text(neutralise(sentence[:start]))
+        text.append(neutralise(sentence[start:end]), style="bold reverse")
+        text.append(neutralise(sentence[end:]))
+    else:
+        text = Text(neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}"))
+    buffer = io.StringIO()
+    text_console(buffer, color=color, width=width).print(Text("in the source: ", style="bold" if color else "") + text)
+    return buffer.getvalue()
+
+
+def render_hits(
+    hits: Sequence[Any],
+    fmt: str,
+    lang: str = "zh",
+    fields: str | None = None,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    tty: bool = False,
+) -> str:
+    """Search hits in ``fmt``: whole records (plus score and matches) as JSON, a summary with the
+    matched text highlighted as a table, or just the ``--fields`` asked for."""
+    if fields:
+        picked = parse_fields(fields, search_fields())
+        return render([h.to_dict() for h in hits], fmt, (), color=color, width=width, tty=tty, fields=picked)
+    rows, columns, spans = hits_view(hits, fmt, lang)
+    if fmt == "table":
+        return to_table(rows, columns, color=color, width=width, highlight=spans)
+    return render(rows, fmt, columns, tty=tty)
