@@ -39,7 +39,7 @@ def search(
     if limit is None:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     else:
-        ranked = heapq.nsmallest(max(RERANK, limit + 10), scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = heapq.nsmallest(max(RERANK, limit + 5), scores.items(), key=lambda item: (-item[1], item[0]))
     rerank = Rerank(index, parsed)
     finished = sorted(((rerank.score(pos, score), pos) for pos, score in ranked), key=lambda item: (-item[0], item[1]))
     shown = finished[:limit] if limit is not None else finished
