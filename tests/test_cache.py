@@ -142,6 +142,7 @@ def test_unwritable_cache_is_skipped_silently(run, tmp_path: Path, monkeypatch: 
     assert run("industries", "--json").exit_code == 0
 
 
+@pytest.mark.slow
 def test_parallel_runs_share_one_cache(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "SRFACTS_DATA": str(SAMPLE)}
     argv = [sys.executable, "-m", "srfacts", "search", "光伏", "--json"]
@@ -198,6 +199,7 @@ HEAVY = ("pypinyin", "opencc", "rich", "yaml", "sqlite3", "json", "decimal")
         (["claims", "--format", "csv"], set()),
     ],
 )
+@pytest.mark.slow
 def test_a_warm_run_imports_only_what_it_needs(args: list[str], allowed: set[str], tmp_path: Path) -> None:
     """Start-up: once compiled, no YAML, pinyin, Traditional-script, SQLite or (piped) Rich import."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
@@ -262,6 +264,7 @@ def test_a_cache_file_others_may_write_is_not_used(private_cache: Path, mode: in
     assert [r.id for r in load(SAMPLE).all_records()]  # compiled anew, quietly
 
 
+@pytest.mark.slow
 def test_a_named_pipe_in_place_of_the_cache_file_never_blocks(private_cache: Path) -> None:
     file = _the_entry(private_cache)
     file.unlink()

@@ -44,7 +44,7 @@ def test_labels_show_the_qualifier_value_and_unit() -> None:
     kb = load(None)
     edz = kb.get("shangrao-edz-revenue-2022")
     assert bar_label(edz) == ">2000 亿元"  # type: ignore[arg-type]
-    assert bar_label(edz, "en") == ">2000 hundred million yuan"  # type: ignore[arg-type]
+    assert bar_label(edz, "en") == "more than 200 billion yuan"  # type: ignore[arg-type]
     utilisation = kb.get("standard-factories-utilisation")
     assert bar_label(utilisation) == "≥90 %"  # type: ignore[arg-type]
 

@@ -211,3 +211,45 @@ def test_the_format_choices_are_the_output_layers() -> None:
     from srfacts.output.formats import FORMATS
 
     assert tuple(f.value for f in OutputFormat) == FORMATS
+
+
+def test_show_takes_names_aliases_pinyin_and_several_ids(run) -> None:
+    by_name = run("show", "晶科能源", "--json", data=None)
+    assert by_name.exit_code == 0, by_name.stderr
+    assert json.loads(by_name.stdout)["id"] == "jinko-solar"
+    for name in ("JinkoSolar", "jingkenengyuan", "jing ke neng yuan", "jinko-solar"):
+        assert json.loads(run("show", name, "--json", data=None).stdout)["id"] == "jinko-solar", name
+    assert json.loads(run("show", "光伏", "--json", data=None).stdout)["id"] == "photovoltaic-new-energy"
+    several = json.loads(run("show", "jinko-solar", "optics", "--json", data=None).stdout)
+    assert [r["id"] for r in several] == ["jinko-solar", "optics"]
+
+
+def test_show_reads_ids_from_stdin(runner) -> None:
+    from srfacts.cli.app import app
+
+    result = runner.invoke(app, ["show", "-", "--json"], input="jinko-solar\noptics\n")
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)] == ["jinko-solar", "optics"]
+
+
+def test_show_misses_suggest_search(run) -> None:
+    result = run("show", "nosuchthing", data=None)
+    assert result.exit_code == 1
+    assert "srfacts search nosuchthing" in result.stderr
+
+
+def test_an_ambiguous_name_lists_the_candidates() -> None:
+    from types import SimpleNamespace
+
+    import pytest
+
+    from srfacts.cli.boundary import UsageError
+    from srfacts.cli.names import resolve
+
+    def record(record_id: str) -> SimpleNamespace:
+        return SimpleNamespace(id=record_id, label="同名", label_en="Same", to_dict=lambda: {"name": "同名"})
+
+    kb = SimpleNamespace(get=lambda _: None, all_records=lambda: (record("a-one"), record("b-two")))
+    with pytest.raises(UsageError) as raised:
+        resolve(kb, "同名", None)  # type: ignore[arg-type]
+    assert "a-one" in str(raised.value) and "b-two" in str(raised.value) and "2 records" in str(raised.value)

@@ -44,12 +44,14 @@ def test_help_offers_install_and_show_completion(run) -> None:
     assert "--install-completion" in out and "--show-completion" in out
 
 
+@pytest.mark.slow
 def test_record_ids_complete() -> None:
     offered = complete("srfacts show above-size-ent")
     assert "above-size-enterprises-total-2022" in offered
     assert all(o.startswith("above-size-ent") for o in offered)
 
 
+@pytest.mark.slow
 def test_ids_complete_from_the_data_option(tmp_path: Path) -> None:
     sample = Path(__file__).parent / "fixtures" / "sample.yaml"
     assert complete(f"srfacts --data {sample} show jinko") == ["jinko-solar"] or "jinko-solar" in complete(
@@ -57,6 +59,7 @@ def test_ids_complete_from_the_data_option(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_industries_kinds_tiers_types_formats_and_fields_complete() -> None:
     assert complete("srfacts metrics --industry photo") == ["photovoltaic-new-energy"]
     assert "光伏" in complete("srfacts metrics --industry 光")
@@ -69,6 +72,7 @@ def test_industries_kinds_tiers_types_formats_and_fields_complete() -> None:
     assert complete("srfacts metrics --fields id,val") == ["id,value"]
 
 
+@pytest.mark.slow
 def test_a_broken_data_file_completes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: [", encoding="utf-8")

@@ -15,6 +15,8 @@ import pytest
 
 from tests.hostile_support import SAMPLE, assert_clean, assert_no_leak, environment, on_terminal, shell, srfacts
 
+pytestmark = pytest.mark.slow  # hostile environments: the command in a subprocess per case
+
 CHECKS = [
     ["industries", "--json"],
     ["search", "光伏", "--json"],
@@ -83,7 +85,9 @@ def test_chinese_arguments_in_any_locale(name: str, shared: Path) -> None:
         return
     assert_clean(done, 0)
     assert any(hit["id"] == "photovoltaic-new-energy" for hit in json.loads(done.raw_stdout.decode("utf-8")))
-    missing = srfacts("--data", str(SAMPLE), "show", "光伏", env=env, cache=shared)
+    found = srfacts("--data", str(SAMPLE), "show", "光伏", env=env, cache=shared)  # an alias (issue 13)
+    assert_clean(found, 0)
+    missing = srfacts("--data", str(SAMPLE), "show", "没有这个", env=env, cache=shared)
     assert_clean(missing, 1)
 
 
@@ -114,7 +118,7 @@ def test_piped_output_ignores_display_settings(name: str, baseline: dict[str, by
     "args", [["industries"], ["search", "光伏"], ["show", "jinko-solar"], ["claims"], ["timeline"]]
 )
 def test_a_narrow_terminal_wraps_and_loses_nothing(args: list[str], columns: int, shared: Path) -> None:
-    env = environment(shared, TERM="xterm-256color")
+    env = environment(shared, TERM="xterm-256color", SRFACTS_PAGER="")  # what srfacts draws, without less
     code, out, err = on_terminal("--data", str(SAMPLE), *args, env=env, columns=columns)
     assert code == 0, err
     assert_no_leak(out, "terminal")
@@ -326,6 +330,7 @@ def test_stdin_an_open_terminal_is_never_read(shared: Path) -> None:
     assert code == 0 and "光伏新能源" in re.sub(r"\x1b\[[0-9;]*m", "", out)  # matches are highlighted
 
 
+@pytest.mark.usefixtures("private_cache")
 def test_interrupt_ends_with_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

@@ -105,7 +105,7 @@ def test_english_tables_use_the_english_fields(run) -> None:
     assert "Photovoltaic new energy" in out and "100-billion cluster" in out
     assert "光伏新能源" not in out and "千亿级" not in out
     metrics = run("--lang", "en", "metrics").stdout
-    assert "2248 enterprises" in metrics and "Jiangxi Province #2" in metrics and "户" not in metrics
+    assert "2,248 enterprises" in metrics and "Jiangxi Province #2" in metrics and "户" not in metrics
 
 
 def test_the_environment_variable_sets_the_language(run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,3 +141,32 @@ def test_search_and_timeline_tables_in_english(run) -> None:
     assert "Photovoltaic new energy" in run("--lang", "en", "search", "光伏").stdout
     timeline = run("--lang", "en", "timeline", "--type", "metric").stdout
     assert "enterprises" in timeline and "户" not in timeline
+
+
+def test_english_figures_as_english_writes_them(run) -> None:
+    table = run("--lang", "en", "metrics", "--fields", "id,figure", data=None).stdout
+    assert "502.81 billion yuan" in table and "hundred million" not in table and "ten thousand" not in table
+    shown = run("--lang", "en", "show", "two-plus-four-revenue-2022", data=None).stdout
+    assert "502.81 billion yuan" in shown
+    chart = run("--lang", "en", "metrics", "--chart", data=None).stdout
+    assert "2,248 enterprises" in chart
+    assert "5028.1 亿元" in run("metrics", "--fields", "id,figure", data=None).stdout
+
+
+def test_names_sort_by_pinyin_in_chinese_and_by_english_name_in_english(run) -> None:
+    zh = [r["name"] for r in json.loads(run("industries", "--sort", "name", "--json", data=None).stdout)]
+    assert zh.index("光伏新能源") < zh.index("锂电新能源") < zh.index("有色金属")  # guang < li < you
+    assert zh[0] == "电子信息"
+    en = [
+        r["name_en"]
+        for r in json.loads(run("--lang", "en", "industries", "--sort", "name", "--json", data=None).stdout)
+    ]
+    assert en == sorted(en, key=str.casefold)
+
+
+def test_fields_take_the_names_the_table_shows(run) -> None:
+    result = run("metrics", "--fields", "id,figure", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "id,figure"
+    headers = run("industries", "--fields", "id,cluster", "--limit", "1")
+    assert headers.exit_code == 0, headers.stderr

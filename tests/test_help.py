@@ -49,14 +49,80 @@ def test_every_command_and_subcommand_is_in_the_readme(path: list[str]) -> None:
 
 def test_every_command_defined_is_registered() -> None:
     """Each command module's commands are all in the root's table (and in help's order there), so none is lost."""
-    from srfacts.cli import listings, lookup, tools
+    from srfacts.cli import cite, listings, lookup, tools
     from srfacts.cli.root import COMMANDS
 
     defined = {
         info.name or info.callback.__name__  # type: ignore[union-attr]
-        for module in (listings, lookup, tools)
+        for module in (listings, lookup, tools, cite)
         for info in (*module.commands.registered_commands, *module.commands.registered_groups)
     }
     assert defined == set(COMMANDS)
     registered = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
     assert registered + [g.name for g in app.registered_groups] == list(COMMANDS)
+
+
+def srfacts(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    env_args = ["--data", str(SAMPLE)] if "--data" not in args else []
+    return subprocess.run(
+        [sys.executable, "-m", "srfacts", *env_args, *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], ["--help"]),
+        (["industries", "--lang", "en"], ["--lang", "en", "industries"]),
+        (
+            ["metrics", "--limit", "2", "--data=x.yaml", "--wide"],
+            ["--data=x.yaml", "--wide", "metrics", "--limit", "2"],
+        ),
+        (["--lang", "en", "search", "光伏", "-V"], ["--lang", "en", "-V", "search", "光伏"]),
+        (["search", "--", "--lang"], ["search", "--", "--lang"]),
+        (["help"], ["--help"]),
+        (["help", "search"], ["search", "--help"]),
+        (["--lang", "en", "help", "cache", "clear"], ["--lang", "en", "cache", "clear", "--help"]),
+        (["--help", "search"], ["--help", "search"]),
+    ],
+)
+def test_global_options_are_moved_before_the_command(argv: list[str], expected: list[str]) -> None:
+    from srfacts.cli.argv import arranged
+
+    assert arranged(argv) == expected
+
+
+@pytest.mark.slow
+def test_options_anywhere_and_help_as_people_ask() -> None:
+    before = srfacts("--lang", "en", "industries")
+    after = srfacts("industries", "--lang", "en")
+    assert after.returncode == 0 and after.stdout == before.stdout and "Photovoltaic" in after.stdout
+    from tests.conftest import SAMPLE
+
+    data = srfacts("metrics", "--data", str(SAMPLE), "--limit", "1")
+    assert data.returncode == 0, data.stderr
+    helped = srfacts("help", "search")
+    assert helped.returncode == 0 and helped.stdout.startswith("Usage: ") and " srfacts search " in helped.stdout
+    assert srfacts("help").stdout == srfacts("--help").stdout
+    version = srfacts("-V")
+    assert version.returncode == 0 and version.stdout.startswith("srfacts ")
+    bare = srfacts("--data", str(SAMPLE))
+    assert bare.returncode == 0 and bare.stdout.startswith("Usage: ") and "Commands:" in bare.stdout and not bare.stderr
+
+
+@pytest.mark.parametrize("path", [[], *commands()], ids=lambda p: " ".join(p) or "srfacts")
+def test_examples_are_one_a_line(runner, path: list[str]) -> None:
+    if path and path[0] in ELSEWHERE:
+        pytest.skip(f"the help of {path[0]} is written in cli/tools.py or cli/cite.py")
+    text = runner.invoke(app, [*path, "--help"]).stdout
+    examples = text[text.rfind("Example") :]
+    assert " | srfacts" not in examples, examples  # one command a line, never joined like a pipe
+    assert all(line.startswith("    srfacts") for line in examples.splitlines()[1:] if line.strip()), examples
+
+
+ELSEWHERE = ("validate", "schema", "export", "cache", "cite")  # their examples still joined with |: see the report

@@ -20,6 +20,8 @@ import yaml
 from srfacts.core.errors import CODES, KnowledgeFileError
 from tests.hostile_support import HOSTILE, SAMPLE, assert_clean, environment, snapshot, srfacts
 
+pytestmark = pytest.mark.slow  # hostile knowledge files: the command in a subprocess per case
+
 SAMPLE_BYTES = SAMPLE.read_bytes()
 LOCATED = re.compile(r"^(?P<path>.+?):(?P<line>[0-9]+):(?P<column>[0-9]+): (?P<code>SR[0-9]{3}) ")
 UNLOCATED = re.compile(r"^(?P<path>.+?): (?P<code>SR00[1-4]|SR010) ")
@@ -412,6 +414,7 @@ def test_wrong_values_through_the_command(tmp_path: Path) -> None:
 # A file that changes while it is read is never half-loaded into the cache
 
 
+@pytest.mark.usefixtures("private_cache")
 def test_a_file_changed_during_a_load_is_cached_under_the_bytes_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,8 +93,10 @@ def test_neutralise_is_visible_and_leaves_chinese() -> None:
 
 
 def test_piped_tables_are_not_cut(run) -> None:
+    from srfacts.output.tables import display_width
+
     result = run("claims", "--limit", "1")
-    longest = max(len(line) for line in result.stdout.splitlines())
+    longest = max(display_width(line) for line in result.stdout.splitlines())
     assert longest > 80
     assert "…" not in result.stdout
 
@@ -103,6 +105,7 @@ def _srfacts(*args: str) -> list[str]:
     return [sys.executable, "-m", "srfacts", *args]
 
 
+@pytest.mark.slow
 def test_head_closes_the_pipe_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     for args in (["industries"], ["metrics", "--format", "jsonl"], ["claims", "--json"]):
@@ -114,6 +117,7 @@ def test_head_closes_the_pipe_quietly(tmp_path: Path) -> None:
         assert len(done.stdout.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_no_colour_when_piped_or_asked(tmp_path: Path) -> None:
     for extra in ({}, {"NO_COLOR": "1"}, {"TERM": "dumb"}):
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), **extra}

@@ -414,6 +414,7 @@ def run_python(code: str, *args: str) -> str:
 HEAVY = "sorted(m for m in sys.modules if m.startswith(('pypinyin', 'opencc', 'rich', 'snowballstemmer', 'Stemmer')))"
 
 
+@pytest.mark.slow
 def test_importing_the_engine_is_cheap() -> None:
     code = f"import json, sys, srfacts.search.engine, srfacts.search.suggest; print(json.dumps({HEAVY}))"
     assert json.loads(run_python(code)) == []
@@ -422,6 +423,7 @@ def test_importing_the_engine_is_cheap() -> None:
 @pytest.mark.parametrize(
     "query", ["光伏", "上饶规上工业企业一共有多少家？", "How many above-size enterprises?", "光付"]
 )
+@pytest.mark.slow
 def test_a_warm_search_imports_nothing_heavy(query: str) -> None:
     code = (
         "import atexit, io, json, runpy, sys\n"

@@ -7,6 +7,7 @@ README's table of exit codes lists them (a test checks the table against ``ExitS
 """
 
 import contextlib
+import errno
 import io
 import os
 import sys
@@ -67,6 +68,59 @@ def traceback_asked(args: Sequence[str]) -> bool:
     return "--traceback" in words or debugging()
 
 
+def named(name: object) -> str:
+    """A file name as a message echoes it: a newline (or carriage return) in it shown as ``\\n``, so a
+    name cannot fake a second message line."""
+    return str(name).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class ClosedStdout:
+    """What stands for stdout when the process started with it closed (``>&-``): writing anything
+    raises OSError (EBADF), so that help and completion scripts fail as data does (exit 2), never
+    succeed silently."""
+
+    encoding = "utf-8"
+    errors = "backslashreplace"
+    closed = False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("a text stream")
+        if text:
+            raise OSError(errno.EBADF, "stdout is closed")
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def stdout_failure() -> OSError | None:
+    """Why stdout cannot be written (closed, a full disk ...), or None when it can: what is pending
+    is flushed, and a failure points stdout at /dev/null so that the exit flush says nothing."""
+    stream = sys.stdout
+    try:
+        if stream is None or isinstance(stream, ClosedStdout):
+            raise OSError(errno.EBADF, "stdout is closed")
+        stream.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return None  # the reader has gone: nothing more to say
+    except (OSError, ValueError) as error:
+        silence_stdout()
+        return error if isinstance(error, OSError) else OSError(errno.EBADF, "stdout is closed")
+    return None
+
+
+# How writing stdout fails (a file's failures name the file, and are reported where it is written).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def report(error: BaseException, *, traceback: bool = False) -> int:
     """Say what went wrong on stderr, in the command line's words; the exit status it means."""
     if isinstance(error, NotFoundError):
@@ -76,7 +130,7 @@ def report(error: BaseException, *, traceback: bool = False) -> int:
         return ExitStatus.NOT_FOUND
     if isinstance(error, KnowledgeFileError):
         for problem in error.problems:
-            sys.stderr.write(safe(str(problem)) + "\n")
+            sys.stderr.write(safe(str(problem._replace(path=named(problem.path)))) + "\n")
         return ExitStatus.INVALID_DATA
     if isinstance(error, UnknownNameError):
         close = f" (did you mean {' or '.join(error.candidates)}?)" if error.candidates else ""
@@ -92,6 +146,13 @@ def report(error: BaseException, *, traceback: bool = False) -> int:
     if isinstance(error, BrokenPipeError):  # the reader has gone (| head): nothing more to say
         silence_stdout()
         return ExitStatus.OK
+    if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+        failure = stdout_failure()  # help or a completion script written to a closed stdout or a full disk
+        if failure is None and error.filename is None and error.errno in _OUTPUT_ERRNOS:
+            failure = error  # the write that failed took what it could not write with it
+        if failure is not None:
+            warn(f"cannot write the output: {failure.strerror or failure}")
+            return ExitStatus.USAGE
     if isinstance(error, MemoryError):
         warn("out of memory (is the knowledge file too large for this machine? SRFACTS_MAX_BYTES caps its size)")
         return ExitStatus.OUT_OF_MEMORY

@@ -14,8 +14,12 @@ from srfacts.store.loader import load
 
 
 def data_path(ctx: typer.Context) -> str | None:
-    """The knowledge file given with ``--data`` or SRFACTS_DATA (None: the bundled one)."""
-    return ctx.obj.get("data") if ctx.obj else None
+    """The knowledge file given with ``--data`` or SRFACTS_DATA (None: the bundled one); an empty
+    ``--data ''`` is a usage error, never the bundled file in disguise."""
+    chosen = ctx.obj.get("data") if ctx.obj else None
+    if chosen == "":
+        raise UsageError("--data needs a file name, not an empty one")
+    return str(chosen) if chosen is not None else None
 
 
 def language(ctx: typer.Context) -> str:

@@ -23,13 +23,39 @@ if TYPE_CHECKING:
 INDUSTRY_ORDERS = ("tier", "id", "name")
 
 
-def sorted_industries(records: Iterable[Industry], order: str) -> list[Industry]:
-    """Industries by tier (leading first, in file order within a tier), by id or by Chinese name. (core)"""
+def sorted_industries(
+    records: Iterable[Industry], order: str, lang: str = "zh", data: str | None = None
+) -> list[Industry]:
+    """Industries by tier (leading first, in file order within a tier), by id, or by name: the
+    Chinese name in pinyin order (``zh``), the English name (``en``)."""
     if order == "tier":
         return sorted(records, key=lambda r: TIERS.index(r.tier))
     if order == "id":
         return sorted(records, key=lambda r: r.id)
-    return sorted(records, key=lambda r: r.name)
+    if lang == "en":
+        return sorted(records, key=lambda r: (r.name_en.casefold(), r.id))
+    records = list(records)
+    spelt = pinyin_of(data, (r.name for r in records))
+    return sorted(records, key=lambda r: (spelt[r.name], r.name, r.id))
+
+
+def pinyin_of(data: str | None, texts: Iterable[str]) -> dict[str, str]:
+    """Each text spelt in pinyin for sorting (光伏 -> "guang fu"), read from the compiled search index
+    (which holds the pinyin of every character), so that pypinyin is never imported here."""
+    from srfacts.store.loader import open_store
+
+    store = open_store(data)
+    index: Any = store
+    if store is None:  # no cache: the index in memory (it computes the pinyin)
+        from srfacts.search.engine import memory_index
+        from srfacts.store.loader import load
+
+        index = memory_index(load(data, use_cache=False))
+    try:
+        return {text: " ".join(index.char_pinyin(c) or c.casefold() for c in text) for text in texts}
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _fold(text: str) -> str:

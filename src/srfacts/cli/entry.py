@@ -2,16 +2,42 @@
 app run inside the error boundary, and the exit status, with a quick exit when nothing needs the
 interpreter's teardown."""
 
-import atexit
 import os
+import signal
 import sys
-import threading  # loaded by Typer already
-from collections.abc import Sequence
-from typing import NoReturn
 
-from srfacts.cli.boundary import ExitStatus, report, traceback_asked
-from srfacts.cli.root import COMMANDS, OPTIONS_WITH_VALUE, app
-from srfacts.cli.streams import set_up, silence_stdout, warn
+
+def _interrupted_on_start(signum: int, frame: object) -> None:
+    """Ctrl-C while the command line's modules are imported: "interrupted" and 130, no traceback."""
+    os.write(2, b"srfacts: interrupted\n")
+    os._exit(130)
+
+
+def _guard_start() -> object:
+    """Handle Ctrl-C as ``_interrupted_on_start`` while the modules below are imported; what was set before."""
+    try:
+        before = signal.getsignal(signal.SIGINT)
+        if before is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupted_on_start)
+        return before
+    except (ValueError, OSError, AttributeError):  # not the main thread: nothing set
+        return None
+
+
+_BEFORE_START = _guard_start()
+
+import atexit  # noqa: E402 - imported once Ctrl-C is handled
+import threading  # noqa: E402 - loaded by Typer already
+from collections.abc import Sequence  # noqa: E402
+from typing import NoReturn  # noqa: E402
+
+from srfacts.cli.argv import arranged  # noqa: E402
+from srfacts.cli.boundary import ClosedStdout, ExitStatus, report, stdout_failure, traceback_asked  # noqa: E402
+from srfacts.cli.root import COMMANDS, OPTIONS_WITH_VALUE, app  # noqa: E402
+from srfacts.cli.streams import set_up, silence_stdout, warn  # noqa: E402
+
+if _BEFORE_START is signal.default_int_handler and signal.getsignal(signal.SIGINT) is _interrupted_on_start:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt again, as the commands expect
 
 HELP = ("-h", "--help")
 
@@ -28,16 +54,23 @@ def console() -> NoReturn:
 
 def _run() -> int:
     """Run the app on ``sys.argv``; its exit status."""
-    argv = sys.argv[1:]
+    argv = arranged(sys.argv[1:])  # global options after the command, help COMMAND, a bare srfacts
     status = int(ExitStatus.OK)
     try:
         set_up()
+        if sys.stdout is None:  # started with stdout closed (>&-): writing to it fails, help included
+            sys.stdout = ClosedStdout()
         _only_the_command_asked_for(argv)
-        app()
+        app(args=argv)
     except SystemExit as done:
         status = _status(done.code)
     except (Exception, KeyboardInterrupt) as error:  # raised outside the commands' boundary, in Typer itself
         status = report(error, traceback=traceback_asked(argv))
+    if status == ExitStatus.OK and not isinstance(sys.stdout, ClosedStdout):
+        failure = stdout_failure()  # what is still buffered (help, a completion script) to a full disk
+        if failure is not None:
+            warn(f"cannot write the output: {failure.strerror or failure}")
+            status = int(ExitStatus.USAGE)
     return status
 
 

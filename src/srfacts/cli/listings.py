@@ -5,26 +5,29 @@ from typing import Annotated, Any
 import typer
 
 from srfacts.cli.boundary import NotFoundError, UsageError
-from srfacts.cli.context import choice, industry_id, knowledge, language
+from srfacts.cli.context import choice, data_path, industry_id, knowledge, language
 from srfacts.cli.domain import INDUSTRY_ORDERS, glossary_holding, sorted_industries, timeline_rows
 from srfacts.cli.options import (
     COMPLETE_KINDS,
     COMPLETE_TIERS,
     COMPLETE_TYPES,
+    BomOption,
     FieldsOption,
     FormatOption,
     IndustryOption,
     JsonOption,
     LimitOption,
     OutputFormat,
+    SpreadsheetSafeOption,
     YearOption,
     output_format,
+    spreadsheet_output,
 )
-from srfacts.cli.streams import emit, is_tty, use_color, width
+from srfacts.cli.streams import TERMINAL, emit, is_tty, note_cut, use_color, width
 from srfacts.core.errors import clip
 from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, STATUSES, TIERS
 from srfacts.core.timeline import timeline as dated
-from srfacts.output.formats import Column
+from srfacts.output.formats import BOM, Column, spreadsheet_rows
 from srfacts.output.views import (
     TIMELINE_COLUMNS,
     TIMELINE_COLUMNS_EN,
@@ -33,8 +36,10 @@ from srfacts.output.views import (
     parse_fields,
     record_fields,
     render,
+    shown_names,
 )
 
+LIMIT_HINT = "without --limit for all"
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
@@ -46,9 +51,13 @@ def _listing(
     group_by: str | None = None,
     fields: str | None = None,
     lang: str = "zh",
+    total: int = 0,
+    excel: tuple[bool, bool] = (False, False),
 ) -> None:
-    """Emit the rows of one record type (an empty JSON list too), or say that there are none."""
-    chosen = parse_fields(fields, record_fields(record_type)) if fields else None
+    """Emit the rows of one record type (an empty JSON list too), or say that there are none;
+    a table cut by ``--limit`` says how many of the ``total`` it shows."""
+    chosen = parse_fields(fields, record_fields(record_type), shown_names(record_type)) if fields else None
+    rows = _for_spreadsheet(rows, fmt, excel)
     if fmt == "json" or rows:
         columns = columns_for(record_type, lang)
         view = render(
@@ -61,10 +70,23 @@ def _listing(
             group_by=group_by,
             fields=chosen,
             lang=lang,
+            wide=TERMINAL["wide"],
         )
-        emit(view)
+        emit(_bom(excel[0]) + view)
+        if fmt == "table":
+            note_cut(len(rows), total, LIMIT_HINT)
     if not rows:
         raise NotFoundError(empty)
+
+
+def _for_spreadsheet(rows: list[dict[str, Any]], fmt: str, excel: tuple[bool, bool]) -> list[dict[str, Any]]:
+    """The rows with spreadsheet-safe cells for ``excel``: (--bom, --spreadsheet-safe), CSV and TSV only."""
+    return spreadsheet_rows(rows) if spreadsheet_output(fmt, *excel) else rows
+
+
+def _bom(bom: bool) -> str:
+    """A byte-order mark for --bom (Chinese-locale Excel and WPS then read the CSV as UTF-8)."""
+    return BOM if bom else ""
 
 
 @commands.command(epilog="Example: srfacts industries --tier leading --json")
@@ -80,14 +102,27 @@ def industries(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the industries of the 2+4+N system, grouped by tier."""
     kb = knowledge(ctx)
     order = choice(sort, INDUSTRY_ORDERS, "sort order") or "tier"
     found = kb.industries(tier=choice(tier, TIERS, "tier"), cluster=True if cluster else None)
-    rows = [r.to_dict() for r in sorted_industries(found, order)[:limit]]
+    rows = [r.to_dict() for r in sorted_industries(found, order, language(ctx), data_path(ctx))[:limit]]
     group_by = "tier" if order == "tier" else None
-    _listing(rows, output_format(fmt, as_json), "industry", "no industry matches", group_by, fields, language(ctx))
+    output = output_format(fmt, as_json)
+    _listing(
+        rows,
+        output,
+        "industry",
+        "no industry matches",
+        group_by,
+        fields,
+        language(ctx),
+        len(found),
+        excel=(bom, spreadsheet_safe),
+    )
 
 
 @commands.command(epilog="Example: srfacts metrics --industry 光伏 --year 2022 --format csv")
@@ -100,6 +135,8 @@ def metrics(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw bars for the figures the data file groups (same unit and period).")
     ] = False,
@@ -112,7 +149,17 @@ def metrics(
         _chart(found[:limit], as_json or fmt != OutputFormat.table or fields is not None, language(ctx))
         return
     rows = [r.to_dict() for r in found[:limit]]
-    _listing(rows, output_format(fmt, as_json), "metric", "no metric matches", None, fields, language(ctx))
+    _listing(
+        rows,
+        output_format(fmt, as_json),
+        "metric",
+        "no metric matches",
+        None,
+        fields,
+        language(ctx),
+        len(found),
+        excel=(bom, spreadsheet_safe),
+    )
 
 
 def _chart(found: Any, other_output: bool, lang: str) -> None:
@@ -139,13 +186,25 @@ def claims(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List claims: awards, rankings, records, firsts, policies, projects, targets, events."""
     kb = knowledge(ctx)
     kind = choice(kind, CLAIM_KINDS, "kind")
     found = kb.claims(kind=kind, industry=industry_id(kb, industry), year=year)
     rows = [r.to_dict() for r in found[:limit]]
-    _listing(rows, output_format(fmt, as_json), "claim", "no claim matches", None, fields, language(ctx))
+    _listing(
+        rows,
+        output_format(fmt, as_json),
+        "claim",
+        "no claim matches",
+        None,
+        fields,
+        language(ctx),
+        len(found),
+        excel=(bom, spreadsheet_safe),
+    )
 
 
 @commands.command(epilog="Example: srfacts entities --kind company --json")
@@ -160,24 +219,53 @@ def entities(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List companies, parks, institutions, programmes, plans, policies and slogans."""
     kb = knowledge(ctx)
     found = kb.entities(kind=choice(kind, ENTITY_KINDS, "kind"), industry=industry_id(kb, industry))
     rows = [r.to_dict() for r in found[:limit]]
-    _listing(rows, output_format(fmt, as_json), "entity", "no entity matches", None, fields, language(ctx))
+    output = output_format(fmt, as_json)
+    _listing(
+        rows,
+        output,
+        "entity",
+        "no entity matches",
+        None,
+        fields,
+        language(ctx),
+        len(found),
+        excel=(bom, spreadsheet_safe),
+    )
 
 
 @commands.command(epilog="Example: srfacts sources --json")
 def sources(
-    ctx: typer.Context, fmt: FormatOption = OutputFormat.table, as_json: JsonOption = False, fields: FieldsOption = None
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the source texts the facts are quoted from."""
     rows = [r.to_dict() for r in knowledge(ctx).sources()]
-    _listing(rows, output_format(fmt, as_json), "source", "no source is recorded", None, fields, language(ctx))
+    _listing(
+        rows,
+        output_format(fmt, as_json),
+        "source",
+        "no source is recorded",
+        None,
+        fields,
+        language(ctx),
+        excel=(bom, spreadsheet_safe),
+    )
 
 
-@commands.command(epilog="Examples: srfacts glossary | srfacts glossary 专精特新 --json | srfacts glossary SVOLT")
+@commands.command(
+    epilog="\b\nExamples:\n  srfacts glossary\n  srfacts glossary 专精特新 --json\n  srfacts glossary SVOLT\n"
+)
 def glossary(
     ctx: typer.Context,
     term: Annotated[
@@ -187,15 +275,33 @@ def glossary(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the glossary: Chinese terms and the established English every English field uses."""
-    rows = [t.to_dict() for t in glossary_holding(knowledge(ctx).glossary, term)[:limit]]
+    held = glossary_holding(knowledge(ctx).glossary, term)
+    rows = [t.to_dict() for t in held[:limit]]
     names = ("zh", "en", "forms", "note")
     picked = parse_fields(fields, names) if fields else None
     output = output_format(fmt, as_json)
+    rows = _for_spreadsheet(rows, output, (bom, spreadsheet_safe))
     if rows or output == "json":
         columns = [Column(name, name) for name in names]
-        emit(render(rows, output, columns, color=use_color(), width=width(), tty=is_tty(), fields=picked))
+        emit(
+            _bom(bom)
+            + render(
+                rows,
+                output,
+                columns,
+                color=use_color(),
+                width=width(),
+                tty=is_tty(),
+                fields=picked,
+                wide=TERMINAL["wide"],
+            )
+        )
+        if output == "table":
+            note_cut(len(rows), len(held), LIMIT_HINT)
     if not rows:
         raise NotFoundError(f"no glossary entry holds '{clip(term or '')}'" if term else "the glossary is empty")
 
@@ -211,6 +317,8 @@ def timeline(
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """Dated awards, events, figures and targets in time order."""
     kb = knowledge(ctx)
@@ -218,9 +326,24 @@ def timeline(
     picked = parse_fields(fields, TIMELINE_FIELDS) if fields else None
     output = output_format(fmt, as_json)
     lang = language(ctx)
-    rows = timeline_rows(dated(kb, year=year, record_type=chosen)[:limit], lang, output)
+    every = dated(kb, year=year, record_type=chosen)
+    rows = _for_spreadsheet(timeline_rows(every[:limit], lang, output), output, (bom, spreadsheet_safe))
     columns = TIMELINE_COLUMNS_EN if lang == "en" else TIMELINE_COLUMNS
     if rows or output == "json":
-        emit(render(rows, output, columns, color=use_color(), width=width(), tty=is_tty(), fields=picked))
+        emit(
+            _bom(bom)
+            + render(
+                rows,
+                output,
+                columns,
+                color=use_color(),
+                width=width(),
+                tty=is_tty(),
+                fields=picked,
+                wide=TERMINAL["wide"],
+            )
+        )
+        if output == "table":
+            note_cut(len(rows), len(every), LIMIT_HINT)
     if not rows:
         raise NotFoundError("no dated record matches")

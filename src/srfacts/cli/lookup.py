@@ -1,7 +1,6 @@
 """Commands that look something up: search, ask, show."""
 
-import difflib  # loaded by Click already
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +18,7 @@ from srfacts.cli.options import (
     YearOption,
     output_format,
 )
-from srfacts.cli.streams import emit, is_tty, progress, use_color, width
+from srfacts.cli.streams import TERMINAL, emit, is_tty, note_cut, progress, use_color, width
 from srfacts.core.errors import clip
 from srfacts.core.records import RECORD_TYPES
 from srfacts.output.views import parse_fields, record_fields, record_view, render_hits
@@ -31,7 +30,9 @@ ASK_OTHERS = 3  # other likely records ask shows after its answer
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
-@commands.command(epilog="Examples: srfacts search 光伏 | srfacts search lithium battery --json | srfacts search 2248")
+@commands.command(
+    epilog="\b\nExamples:\n  srfacts search 光伏\n  srfacts search lithium battery --json\n  srfacts search 2248\n"
+)
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words or a question, in Chinese, English or pinyin.")],
@@ -63,21 +64,26 @@ def search(
         industry=industry,
         year=year,
         kind=kind,
-        limit=None if every else (limit or SEARCH_LIMIT),
         progress=progress(),
     )
     output = output_format(fmt, as_json)
+    hits = found.hits if every else found.hits[: limit or SEARCH_LIMIT]
     if found.hits or output == "json":
         lang = language(ctx)
-        emit(render_hits(found.hits, output, lang, fields, color=use_color(), width=width(), tty=is_tty()))
+        view = render_hits(
+            hits, output, lang, fields, color=use_color(), width=width(), tty=is_tty(), wide=TERMINAL["wide"]
+        )
+        emit(view)
+        if output == "table":
+            note_cut(len(hits), len(found.hits))
     if not found.hits:
         raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
 
 
 @commands.command(
-    epilog="Examples:\n\n  srfacts ask 上饶规上工业企业一共有多少家？\n\n"
-    '  srfacts --lang en ask "How many above-size enterprises does Shangrao have?"\n\n'
-    "  srfacts ask 去年开发区营收多少 --json"
+    epilog="\b\nExamples:\n  srfacts ask 上饶规上工业企业一共有多少家？\n"
+    '  srfacts --lang en ask "How many above-size enterprises does Shangrao have?"\n'
+    "  srfacts ask 去年开发区营收多少 --json\n"
 )
 def ask(
     ctx: typer.Context,
@@ -98,26 +104,39 @@ def ask(
     emit(answer_json(result) if as_json else answer_text(result, language(ctx)))
 
 
-@commands.command(epilog="Example: srfacts show above-size-enterprises-total-2022 --json")
+@commands.command(
+    epilog="\b\nExamples:\n  srfacts show above-size-enterprises-total-2022 --json\n  srfacts show 晶科能源\n"
+    "  srfacts show jingkenengyuan\n  srfacts show - < ids.txt\n"
+)
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The id of any record.", autocompletion=COMPLETE_IDS)],
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID|NAME...",
+            help="Ids, or names or aliases (Chinese, English or pinyin); - reads ids from stdin.",
+            autocompletion=COMPLETE_IDS,
+        ),
+    ],
     fmt: FormatOption = OutputFormat.table,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Show one record in full: every field, its quote and the records linked to it."""
-    from srfacts.cli.domain import shown  # only show needs it: search, the hot path, starts without it
+    """Show records in full: every field, its quote and the records linked to it."""
+    from srfacts.cli.domain import shown  # only show needs these: search, the hot path, starts without them
+    from srfacts.cli.names import resolve, wanted_words
+    from srfacts.output.views import records_view
 
     kb = knowledge(ctx)
-    record = kb.get(record_id)
-    if record is None:
-        close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
-        raise NotFoundError(f"no record has the id '{clip(record_id)}'", close)
-    chosen = parse_fields(fields, (*record_fields(record.TYPE), "context", "related")) if fields else None
-    output = output_format(fmt, as_json)
     lang = language(ctx)
-    view = record_view(
-        shown(kb, record), output, color=use_color(), width=width(), tty=is_tty(), fields=chosen, lang=lang
-    )
-    emit(view)
+    words = wanted_words(names)
+    found = list({r.id: r for r in (resolve(kb, word, data_path(ctx), lang) for word in words)}.values())
+    if fields:
+        available = dict.fromkeys(f for r in found for f in (*record_fields(r.TYPE), "context", "related"))
+        chosen = parse_fields(fields, tuple(available))
+    else:
+        chosen = None
+    output = output_format(fmt, as_json)
+    views = [shown(kb, record) for record in found]
+    settings: dict[str, Any] = {"color": use_color(), "width": width(), "tty": is_tty(), "fields": chosen, "lang": lang}
+    emit(record_view(views[0], output, **settings) if len(views) == 1 else records_view(views, output, **settings))

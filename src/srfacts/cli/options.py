@@ -106,3 +106,27 @@ IndustryOption = Annotated[
     ),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Only records that refer to this year.")]
+BomOption = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help="CSV and TSV for Excel and WPS: start with a UTF-8 byte-order mark, and make cells spreadsheet-safe.",
+    ),
+]
+SpreadsheetSafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--spreadsheet-safe",
+        help="CSV and TSV: put ' before a cell starting with = + - @ (or a tab or CR), so a spreadsheet never runs it.",
+    ),
+]
+
+
+def spreadsheet_output(fmt: str, bom: bool, spreadsheet_safe: bool) -> bool:
+    """Whether CSV or TSV is for a spreadsheet (``--bom`` or ``--spreadsheet-safe``); a usage error
+    (exit 2) with any other format."""
+    if (bom or spreadsheet_safe) and fmt not in ("csv", "tsv"):
+        from srfacts.cli.boundary import UsageError
+
+        raise UsageError(f"{'--bom' if bom else '--spreadsheet-safe'} is for --format csv or tsv")
+    return bom or spreadsheet_safe

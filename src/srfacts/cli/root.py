@@ -15,22 +15,17 @@ from typer.models import CommandInfo, TyperInfo
 
 from srfacts.cli.boundary import SafeGroup
 from srfacts.cli.options import Language
-from srfacts.cli.streams import emit
+from srfacts.cli.streams import TERMINAL, emit
 from srfacts.core.version import __version__
 
-EXAMPLES = """Examples:
-
+EXAMPLES = """\b
+Examples:
   srfacts industries
-
   srfacts ask 上饶规上工业企业一共有多少家？
-
   srfacts search 光伏 --json
-
   srfacts metrics --industry photovoltaic-new-energy --year 2022
-
-  srfacts show above-size-enterprises-total-2022
-
-  srfacts --data my-facts.yaml validate
+  srfacts show 晶科能源
+  srfacts help search
 """
 
 # Every command and group, in the order help lists them, and the module that defines it.
@@ -44,6 +39,7 @@ COMMANDS = {
     "search": "lookup",
     "ask": "lookup",
     "show": "lookup",
+    "cite": "cite",
     "validate": "tools",
     "timeline": "listings",
     "schema": "tools",
@@ -112,10 +108,31 @@ app = RootApp(
 )
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        emit(f"srfacts {__version__}\n")
+        emit(f"srfacts {__version__}\n{_knowledge_file(ctx.params.get('data'))}\n")
         raise typer.Exit()
+
+
+def _knowledge_file(option: str | None) -> str:
+    """Which knowledge file is in use (``--data`` given before ``--version``, else SRFACTS_DATA, else
+    the bundled one): its path, schema version and a short SHA-256 of its content."""
+    import hashlib
+    import re
+
+    from srfacts.cli.streams import safe
+    from srfacts.core.errors import SrfactsError
+    from srfacts.data.files import bundled_data_path, read_bytes, resolve_data_path
+
+    try:
+        path = resolve_data_path(option)
+        content = read_bytes(path)
+    except SrfactsError as error:
+        return safe(f"knowledge file: cannot read it ({error})".replace("\n", " "))
+    found = re.search(rb"(?m)^schema_version:[ \t]*([0-9]+)", content)
+    bundled = "bundled, " if path == bundled_data_path() else ""
+    schema = found.group(1).decode() if found else "unknown"
+    return safe(f"knowledge file: {path} ({bundled}schema {schema}, sha256 {hashlib.sha256(content).hexdigest()[:12]})")
 
 
 @app.callback()
@@ -124,11 +141,15 @@ def main_options(
     data: Annotated[
         str | None,
         typer.Option(
-            "--data", envvar="SRFACTS_DATA", metavar="PATH", help="Knowledge file to read instead of the bundled one."
+            "--data",
+            envvar="SRFACTS_DATA",
+            metavar="PATH",
+            is_eager=True,  # read before --version, which names the knowledge file in use
+            help="Knowledge file to read instead of the bundled one.",
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
     lang: Annotated[
         Language,
@@ -136,6 +157,12 @@ def main_options(
             "--lang", envvar="SRFACTS_LANG", case_sensitive=False, help="Language of tables and show: zh or en."
         ),
     ] = Language.zh,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="On a terminal, wrap long text in tables instead of cutting it with ….")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page (default: long output on a terminal goes through a pager).")
+    ] = False,
     traceback: Annotated[
         bool,
         typer.Option("--traceback", help="On an internal error (a bug), show its traceback (also SRFACTS_DEBUG=1)."),
@@ -143,6 +170,8 @@ def main_options(
 ) -> None:
     """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
     ctx.obj = {"data": data, "lang": lang.value, "traceback": traceback}
+    TERMINAL["wide"] = wide
+    TERMINAL["pager"] = not no_pager
 
 
 def _commands_of(module: str) -> typer.Typer:
@@ -155,6 +184,10 @@ def _commands_of(module: str) -> typer.Typer:
         from srfacts.cli.lookup import commands as lookup
 
         return lookup
+    if module == "cite":
+        from srfacts.cli.cite import commands as cite
+
+        return cite
     from srfacts.cli.tools import commands as tools
 
     return tools

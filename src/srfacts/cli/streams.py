@@ -5,13 +5,14 @@ characters made visible. Nothing here decides an exit status: stdout that cannot
 raises ``OutputError`` (a closed pipe raises ``BrokenPipeError``) and the boundary reports it.
 """
 
+import atexit
 import contextlib
 import errno
 import os
 import shutil
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from srfacts.output.safe import neutralise
 
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from srfacts.store.loader import Progress
 
 BAR_FROM = 20_000  # steps of a compile (two a record) from which a progress bar is drawn: less takes a blink
+
+
+# How tables are drawn on a terminal, set by the global options (``--wide``).
+TERMINAL = {"wide": False, "pager": True}
+DEFAULT_PAGER = "less -FRX"
 
 
 class OutputError(Exception):
@@ -37,6 +43,9 @@ def set_up() -> None:
 
 def emit(text: str) -> None:
     """Write data to stdout; a closed pipe propagates (it ends quietly), any other failure is an OutputError."""
+    end_progress()
+    if _paged(text):
+        return
     try:
         if sys.stdout is None:  # started with stdout closed (>&-)
             raise OSError(errno.EBADF, "stdout is closed")
@@ -51,7 +60,62 @@ def emit(text: str) -> None:
 
 def warn(message: str) -> None:
     """A message on stderr: ``srfacts: message``, made safe for a terminal."""
+    end_progress()
     sys.stderr.write(f"srfacts: {safe(message)}\n")
+
+
+def pager_command() -> list[str] | None:
+    """The pager to use: SRFACTS_PAGER, then PAGER, else ``less -FRX``; None for none (empty, ``cat``)."""
+    import shlex
+
+    chosen = os.environ.get("SRFACTS_PAGER")
+    if chosen is None:
+        chosen = os.environ.get("PAGER")
+    try:
+        words = shlex.split(DEFAULT_PAGER if chosen is None else chosen)
+    except ValueError:
+        return None
+    return words if words and words != ["cat"] else None
+
+
+def _paged(text: str) -> bool:
+    """Show ``text`` through the pager when stdout is a terminal and the text is longer than the
+    screen (never with ``--no-pager``); whether it was. A pager that cannot start leaves the text
+    to be written as it is; quitting the pager early is no error."""
+    if not TERMINAL["pager"] or not is_tty():
+        return False
+    lines = shutil.get_terminal_size().lines
+    if text.count("\n") < lines:
+        return False
+    command = pager_command()
+    if command is None:
+        return False
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    try:
+        sys.stdout.flush()
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    assert pager.stdin is not None
+    with contextlib.suppress(BrokenPipeError, OSError):  # the pager quit before the end: fine
+        pager.stdin.write(text.encode("utf-8", "backslashreplace"))
+    with contextlib.suppress(BrokenPipeError, OSError):
+        pager.stdin.close()
+    while True:
+        try:
+            pager.wait()
+            return True
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager (less): wait for it to end
+            continue
+
+
+def note_cut(shown: int, total: int, hint: str = "--all for all") -> None:
+    """On a terminal, say under a table that it shows ``shown`` of its ``total`` records (nothing when
+    it shows all; on stderr, so that a pager or a pipe carries the data alone)."""
+    if shown < total and is_tty():
+        sys.stderr.write(f"{shown} of {total} shown; {hint}\n")
 
 
 def safe(message: str) -> str:
@@ -91,6 +155,21 @@ def width() -> int | None:
     return shutil.get_terminal_size().columns if is_tty() else None
 
 
+BARS: list[Any] = []  # progress bars drawn and not yet stopped
+
+
+def end_progress() -> None:
+    """Stop every bar still drawn, the cursor shown again and the bar's line cleared.
+
+    The steps a compile reports may fall short of its total (a part smaller than a report's
+    unit), so a bar also ends before anything is written and at exit, never left running.
+    """
+    while BARS:
+        bar = BARS.pop()
+        with contextlib.suppress(Exception):
+            bar.stop()
+
+
 def progress() -> "Progress | None":
     """A progress bar on stderr while a large knowledge file compiles, on a terminal only."""
     try:
@@ -106,13 +185,17 @@ def progress() -> "Progress | None":
         from rich.progress import Progress
 
         bar = Progress(transient=True, console=Console(stderr=True))
+        if not BARS:
+            atexit.register(end_progress)  # a bar never left drawn, whatever ends the run
+        BARS.append(bar)
         bar.start()
         task = bar.add_task(description, total=total)
 
         def advance(done: int) -> None:
+            """``done`` more steps (a count of steps, not a running total)."""
             bar.advance(task, done)
             if bar.tasks[task].completed >= total:
-                bar.stop()
+                end_progress()
 
         return advance
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from srfacts.cli.boundary import ExitStatus, UsageError
+from srfacts.cli.boundary import ExitStatus, UsageError, named
 from srfacts.cli.context import data_path, knowledge
 from srfacts.cli.domain import export_format, knowledge_file_hit
-from srfacts.cli.options import JsonOption
+from srfacts.cli.options import BomOption, JsonOption, SpreadsheetSafeOption
 from srfacts.cli.streams import emit, safe, warn
 from srfacts.core.errors import KnowledgeFileError, Problem, clip
 from srfacts.data.files import bundled_data_path
@@ -33,6 +33,8 @@ class ExportFormat(str, Enum):
     sqlite = "sqlite"
     json = "json"
     csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
 
 
 @commands.command(
@@ -93,18 +95,24 @@ def export(
     target: Annotated[
         str,
         typer.Argument(
-            metavar="FILE", help="Where to write: a SQLite or JSON file, or a folder for CSV ('-': JSON to stdout)."
+            metavar="FILE",
+            help="Where to write: a SQLite, JSON or Excel file, or a folder for CSV and TSV ('-': JSON to stdout).",
         ),
     ],
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format", "-f", case_sensitive=False, help="sqlite, json or csv (default: json for *.json, else sqlite)."
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="sqlite, json, csv, tsv or xlsx (default: json for *.json, else sqlite).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    bom: BomOption = False,
+    spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
-    """Write every record to a SQLite database (for Datasette and sqlite-utils), a JSON file or CSV files."""
+    """Write every record to a SQLite database (for Datasette), a JSON file, an Excel workbook, or CSV or TSV files."""
     from srfacts import export as exporter  # only for export (it imports sqlite3)
 
     kb = knowledge(ctx)
@@ -114,16 +122,28 @@ def export(
             raise UsageError("only --format json can be written to stdout ('-')")
         emit(to_json(exporter.documents(kb)))
         return
+    if (bom or spreadsheet_safe) and chosen not in ("csv", "tsv"):
+        raise UsageError(f"{'--bom' if bom else '--spreadsheet-safe'} is for --format csv or tsv")
     knowledge_file = knowledge_file_hit(kb, chosen, Path(target))
     if knowledge_file is not None:
         raise UsageError(f"refusing to write {clip(str(knowledge_file))}: it is the knowledge file")
     try:
-        exporter.export(kb, chosen, Path(target), force=force)
-    except FileExistsError:
-        raise UsageError(f"{target} exists; add --force to replace it") from None
+        exporter.export(kb, chosen, Path(target), force=force, bom=bom, spreadsheet_safe=spreadsheet_safe)
+    except FileExistsError as error:
+        existing = str(error.args[0]) if len(error.args) == 1 else target  # FileExistsError(path) of export()
+        raise UsageError(f"{named(existing)} exists; add --force to replace it") from None
+    except IsADirectoryError:
+        raise UsageError(f"cannot write {named(target)}: it is a directory") from None
+    except NotADirectoryError:
+        raise UsageError(
+            f"cannot write {named(target)}: it is not a directory (--format csv writes a folder)"
+        ) from None
     except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-    warn(f"wrote {target} ({chosen})")
+        raise UsageError(f"cannot write {named(target)}: {error.strerror or error}") from None
+    extra = (
+        f", and its Datasette metadata {named(str(exporter.metadata_path(Path(target))))}" if chosen == "sqlite" else ""
+    )
+    warn(f"wrote {named(target)} ({chosen}{extra})")
 
 
 cache_app = typer.Typer(

@@ -38,8 +38,12 @@ def bundled_data_path() -> Path:
 
 
 def resolve_data_path(option: str | None) -> Path:
-    """The knowledge file to read: ``--data``, else ``SRFACTS_DATA``, else the bundled file."""
-    chosen = option or os.environ.get("SRFACTS_DATA") or None
+    """The knowledge file to read: ``--data``, else ``SRFACTS_DATA``, else the bundled file.
+
+    An empty ``option`` names no file (SR001), never the bundled one; an empty ``SRFACTS_DATA`` is unset."""
+    if option == "":
+        raise fail("''", "SR001", "no file named (an empty path)")
+    chosen = option if option is not None else os.environ.get("SRFACTS_DATA") or None
     return Path(chosen) if chosen else bundled_data_path()
 
 

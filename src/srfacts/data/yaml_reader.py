@@ -58,8 +58,20 @@ class YamlList(list[Any]):
         self.marks = Marks()
 
 
+class YamlRoot(YamlMap):
+    """The top-level mapping, which also tells the deepest nesting met in the document (1: a mapping
+    of scalars), so that a compiled form is held to the same cap (``SRFACTS_MAX_DEPTH``) as the file."""
+
+    __slots__ = ("depth",)
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.depth = 1
+
+
 def parse_yaml(text: str, where: str) -> YamlMap:
-    """Parse one YAML document of plain data into located mappings, lists and scalars."""
+    """Parse one YAML document of plain data into located mappings, lists and scalars (the top
+    level a ``YamlRoot``, with the depth reached)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -68,6 +80,7 @@ def parse_yaml(text: str, where: str) -> YamlMap:
     pending_key: list[str | None] = []
     root: Any = None
     documents = 0
+    deepest = 0
     scalar_event = yaml.ScalarEvent
     try:
         for event in yaml.parse(text, Loader=loader):
@@ -106,8 +119,10 @@ def parse_yaml(text: str, where: str) -> YamlMap:
                 if len(stack) >= depth_cap:
                     raise fail(where, "SR009", f"nesting deeper than {depth_cap} (SRFACTS_MAX_DEPTH)", line, column)
                 is_map = isinstance(event, yaml.MappingStartEvent)
-                stack.append(YamlMap(line, column) if is_map else YamlList(line, column))
+                made = (YamlRoot if not stack else YamlMap) if is_map else YamlList
+                stack.append(made(line, column))
                 pending_key.append(None)
+                deepest = max(deepest, len(stack))
                 continue
             assert isinstance(event, yaml.ScalarEvent)
             value = _scalar(event.value, plain=bool(event.implicit[0]))
@@ -137,6 +152,8 @@ def parse_yaml(text: str, where: str) -> YamlMap:
     if not isinstance(root, YamlMap):
         found = "a list" if isinstance(root, YamlList) else "a single value"
         raise fail(where, "SR011", f"the top level is {found}, not a mapping", 1, 1)
+    if isinstance(root, YamlRoot):
+        root.depth = deepest
     return root
 
 

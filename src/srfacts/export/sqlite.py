@@ -29,13 +29,18 @@ def fts_tokenizer(connection: sqlite3.Connection) -> str:
 def write_sqlite(kb: KnowledgeBase, path: Path) -> None:
     """Write the SQLite database (tables, link tables, foreign keys, FTS5 indexes) to ``path``."""
     with atomic(path) as temporary:
-        connection = sqlite3.connect(temporary)
         try:
-            _fill(connection, tables(kb))
-            connection.commit()
-            connection.execute("VACUUM")
-        finally:
-            connection.close()
+            connection = sqlite3.connect(temporary)
+            try:
+                _fill(connection, tables(kb))
+                connection.commit()
+                connection.execute("VACUUM")
+            finally:
+                connection.close()
+        except BaseException:  # a full disk, ``ulimit -f``, Ctrl-C: SQLite's side files go with the database
+            for side in ("-journal", "-wal", "-shm"):
+                Path(temporary + side).unlink(missing_ok=True)
+            raise
 
 
 def _fill(connection: sqlite3.Connection, all_tables: Sequence[Table]) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from srfacts.core.records import Metric
-from srfacts.core.units import QUALIFIER_MARKS
+from srfacts.core.units import QUALIFIER_MARKS, english_figure
 from srfacts.output.safe import neutralise
 from srfacts.output.tables import display_width, text_console
 from srfacts.output.views import unit_name
@@ -43,6 +43,8 @@ def chart_groups(metrics: Iterable[Metric]) -> list[ChartGroup]:
 
 def bar_label(metric: Metric, lang: str = "zh") -> str:
     """The figure as stated: qualifier mark, value and unit (>2000 亿元, ≥90 %, 6 家)."""
+    if lang == "en":
+        return english_figure(metric.qualifier, Decimal(str(metric.value)), metric.unit)
     return f"{QUALIFIER_MARKS.get(metric.qualifier, '')}{metric.value} {unit_name(metric.unit, lang)}"
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from srfacts.core.units import figure_text
+from srfacts.output.formats import to_json
+from srfacts.output.safe import neutralise
 
 STYLES = ("gbt7714", "apa", "bibtex", "csl-json")
 
@@ -74,8 +76,12 @@ def apa(source: dict[str, Any]) -> str:
     return f"{authors} ({year}). {title}{translated}.{outlet}".strip()
 
 
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
 def _bibtex_escape(text: str) -> str:
-    return re.sub(r"([{}\\%&$#_^~])", r"\\\1", text)
+    """Text safe inside a braced BibTeX field: LaTeX specials escaped, braces balanced by escaping."""
+    return re.sub(r"[{}\\%&$#_^~]", lambda m: _BIBTEX_SPECIAL.get(m.group(), "\\" + m.group()), text)
 
 
 def bibtex(source: dict[str, Any]) -> str:
@@ -122,7 +128,7 @@ def csl_json(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def reference(source: dict[str, Any], style: str) -> str:
-    """The reference of a source in a style (CSL-JSON as its JSON text)."""
+    """The reference of a source in a style (CSL-JSON as the JSON text of a one-item list)."""
     if style == "gbt7714":
         return gbt7714(source)
     if style == "apa":
@@ -130,22 +136,55 @@ def reference(source: dict[str, Any], style: str) -> str:
     if style == "bibtex":
         return bibtex(source)
     if style == "csl-json":
-        import json  # only this style needs it
-
-        return json.dumps([csl_json(source)], ensure_ascii=False, indent=2)
+        return to_json([csl_json(source)]).rstrip("\n")
     raise ValueError(f"unknown citation style {style!r}")
 
 
+def _stated(item: dict[str, Any]) -> str:
+    statement = str(item.get("statement") or "") + (f": {item['figure']}" if item.get("figure") else "")
+    return statement + (f" ({item['period']})" if item.get("period") else "")
+
+
+def _csl_items(facts: Sequence[dict[str, Any]], sources: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One CSL item per source; the facts cited from it, with their quotes, in its ``note``."""
+    items = []
+    for source in sources:
+        item = csl_json(source)
+        cited = [f"{_stated(f)}: “{f['quote']}”" for f in facts if f.get("source") == source.get("id")]
+        if cited:
+            item["note"] = "\n".join([*([item["note"]] if item.get("note") else []), *cited])
+        items.append(item)
+    return items
+
+
 def citation_text(facts: Sequence[dict[str, Any]], sources: Sequence[dict[str, Any]], style: str, lang: str) -> str:
-    """The facts as stated with their quotes, then one reference per source."""
+    """The facts as stated with their quotes, then one reference per source, safe for a terminal.
+
+    BibTeX carries the facts as comment lines before its entries (a .bib file ignores them);
+    CSL-JSON is one JSON list (Zotero and pandoc import it), the facts in each item's ``note``.
+    """
+    if style == "csl-json":
+        return to_json(_csl_items(facts, sources))
     lines: list[str] = []
+    comment = "% " if style == "bibtex" else ""
     for number, item in enumerate(facts, 1):
-        statement = item["statement"] + (f": {item['figure']}" if item.get("figure") else "")
-        period = f" ({item['period']})" if item.get("period") else ""
-        lines.append(f"[{number}] {statement}{period}")
+        lines.append(f"{comment}[{number}] {_stated(item)}")
         if item.get("quote"):
-            lines.append(f"    “{item['quote']}”")
-    lines.append("")
-    lines.append("参考文献:" if lang != "en" else "Reference:" if len(sources) == 1 else "References:")
+            lines.append(f"{comment}    “{item['quote']}”")
+    if style == "bibtex":
+        # outside an entry every line is a comment, except one holding "@" (it would start an entry)
+        lines = [line.replace("@", "＠") for line in lines]
+    else:
+        lines.append("")
+        lines.append(
+            "Reference:" if lang == "en" and len(sources) == 1 else "References:" if lang == "en" else "参考文献:"
+        )
     lines.extend(reference(source, style) for source in sources)
-    return "\n".join(lines) + "\n"
+    return "".join(neutralise(line) + "\n" for line in "\n".join(lines).split("\n"))
+
+
+def citation_json(facts: Sequence[dict[str, Any]], sources: Sequence[dict[str, Any]], style: str) -> str:
+    """The facts and their sources' references as JSON: ``facts``, ``references`` (one per source,
+    ``text`` in the style asked for), and ``csl`` (the CSL-JSON items)."""
+    references = [{"source": s.get("id"), "style": style, "text": reference(s, style)} for s in sources]
+    return to_json({"style": style, "facts": list(facts), "references": references, "csl": _csl_items(facts, sources)})

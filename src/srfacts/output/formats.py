@@ -3,6 +3,10 @@
 JSON carries every field as it is; CSV and TSV fold nested fields into columns of their own
 (``rank`` -> ``rank_scope``, ``rank_scope_en``, ``rank_position``). Every format escapes what a
 terminal could act on (see ``srfacts.output.safe``).
+
+CSV and TSV are verbatim: a cell starting with ``=`` is written as it is. For Excel and WPS,
+``spreadsheet_rows`` makes every cell spreadsheet-safe first (a ``'`` before a cell a spreadsheet
+would run, as OWASP advises), and ``BOM`` tells them the file is UTF-8.
 """
 
 import contextlib
@@ -23,6 +27,33 @@ NESTED_FIELDS: dict[str, tuple[str, ...]] = {
     for f in spec.fields
     if f.kind in NESTED_KINDS
 }
+
+
+BOM = "\ufeff"  # a UTF-8 byte-order mark: Chinese-locale Excel and WPS read a CSV without it as GBK
+# The first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` with a ``'`` before it when a spreadsheet would read it as a formula (OWASP)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A value with every text in it made spreadsheet-safe (``spreadsheet_text``); numbers, booleans
+    and nothing stay as they are (a number is never a formula)."""
+    if isinstance(value, str):
+        return spreadsheet_text(value)
+    if isinstance(value, list | tuple):
+        return [spreadsheet_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: spreadsheet_safe(v) for k, v in value.items()}
+    return value
+
+
+def spreadsheet_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with every text made spreadsheet-safe: the cells of CSV and TSV for Excel and WPS."""
+    return [{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows]
 
 
 class Column(NamedTuple):
@@ -53,14 +84,12 @@ def to_json(data: Any) -> str:
     if isinstance(data, list):
         if not data:
             return "[]\n"
-        items = None
         if len(data) <= SMALL_JSON:
             with contextlib.suppress(TypeError):  # not plain data: json says what it cannot write
-                items = ",\n".join(compact_json(item) for item in data)
-        if items is None:
-            import json
+                return "[\n" + ",\n".join(compact_json(item) for item in data) + "\n]\n"  # escaped as written
+        import json
 
-            items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
+        items = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
         return json_escape(f"[\n{items}\n]") + "\n"
     import json
 
@@ -68,13 +97,15 @@ def to_json(data: Any) -> str:
 
 
 def compact_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, separators=(", ", ": "))`` of plain data (str,
-    int, float, bool, None, lists, tuples and str-keyed dicts), without importing json.
+    """``json_escape(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))`` of plain data
+    (str, int, float, bool, None, lists, tuples and str-keyed dicts), without importing json.
 
     TypeError for anything else.
     """
     if isinstance(value, str):
-        return f'"{value.translate(JSON_STRING)}"'
+        if value.isprintable() and '"' not in value and "\\" not in value:
+            return f'"{value}"'  # nothing to escape: every character json_escape writes is unprintable
+        return f'"{json_escape(value.translate(JSON_STRING))}"'
     if value is None:
         return "null"
     if value is True:

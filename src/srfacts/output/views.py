@@ -11,7 +11,7 @@ from typing import Any
 
 from srfacts.core.errors import InvalidValueError
 from srfacts.core.spec import FIELDS, RECORD_SPECS
-from srfacts.core.units import UNITS, figure_text
+from srfacts.core.units import UNITS, english_figure, figure_text
 from srfacts.output.formats import NESTED_FIELDS, Column, flatten, to_csv, to_json, to_jsonl, to_markdown, to_tsv
 from srfacts.output.safe import cell, neutralise
 from srfacts.output.tables import text_console, to_table
@@ -32,8 +32,13 @@ def unit_name(unit: Any, lang: str = "zh") -> str:
 
 
 def figure(row: dict[str, Any], lang: str = "zh") -> str:
-    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元 (English unit names in en)."""
-    return figure_text(row.get("qualifier"), row.get("value"), unit_name(row.get("unit"), lang))
+    """A metric's value with its qualifier and unit: >90 家, ≥90 %, 5028.1 亿元; in English as English
+    writes it (502.81 billion yuan, more than 90 enterprises)."""
+    if lang == "en" and row.get("value") is not None:
+        from decimal import Decimal  # English figures only: a Chinese run starts without it
+
+        return english_figure(row.get("qualifier"), Decimal(str(row["value"])), str(row.get("unit") or ""))
+    return figure_text(row.get("qualifier"), row.get("value"), str(row.get("unit") or ""))
 
 
 def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
@@ -54,9 +59,26 @@ def record_fields(record_type: str) -> tuple[str, ...]:
     return ("id", "type", *RECORD_SPECS[record_type].names[1:])
 
 
-def parse_fields(text: str, available: Sequence[str]) -> tuple[str, ...]:
-    """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available."""
-    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+def shown_names(record_type: str) -> dict[str, str]:
+    """The names a table shows for a record type's columns (headers in both languages, and the
+    computed columns such as ``figure``), each with the field it names."""
+    names: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        for column in columns_for(record_type, lang):
+            names.setdefault(column.key, column.key)
+            names.setdefault(column.header, column.key)
+            names.setdefault(column.header.casefold(), column.key)
+    return names
+
+
+def parse_fields(text: str, available: Sequence[str], names: dict[str, str] | None = None) -> tuple[str, ...]:
+    """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available.
+
+    ``names`` maps the other names a field goes by (the table's headers) to the field."""
+    names = names or {}
+    asked = (f.strip() for f in text.split(",") if f.strip())
+    wanted = tuple(dict.fromkeys(f if f in available else names.get(f, names.get(f.casefold(), f)) for f in asked))
+    available = (*available, *(key for key in dict.fromkeys(names.values()) if key not in available))
     unknown = [f for f in wanted if f not in available]
     if unknown or not wanted:
         close = difflib_close(unknown[0], available) if unknown else ""
@@ -90,6 +112,7 @@ def render(
     group_by: str | None = None,
     fields: Sequence[str] | None = None,
     lang: str = "zh",
+    wide: bool = False,
 ) -> str:
     """Render a listing in one of ``FORMATS``: JSON, CSV and TSV carry every field, a table or
     Markdown ``columns``.
@@ -102,7 +125,7 @@ def render(
             shown = select_fields((display_row(r, lang) for r in rows), fields)
             columns = [Column(f, f) for f in fields]
             group_by = group_by if group_by in fields else None
-        rows = select_fields(rows, fields)
+        rows = select_fields(({**display_row(r, lang), **r} for r in rows), fields)  # computed columns too
     if fmt == "json":
         return to_json(list(rows))
     if fmt == "jsonl":
@@ -115,7 +138,7 @@ def render(
         shown = [display_row(r, lang) for r in rows]
     if fmt == "markdown":
         return to_markdown(shown, columns)
-    return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by)
+    return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by, wide=wide)
 
 
 TIMELINE_COLUMNS = (
@@ -237,6 +260,9 @@ def record_view(
         and v not in (None, [], "")
         and not (english and k in _CHINESE_TWINS and flat_shown.get(f"{k}_en") not in (None, [], ""))
     ]
+    if english and shown.get("type") == "metric" and shown.get("value") is not None and "value" in shown:
+        at = next((i for i, f in enumerate(fields_shown) if f["field"] == "value"), len(fields_shown))
+        fields_shown.insert(at, {"field": "figure", "value": figure(shown, "en")})
     label = "label_en" if english else "label"
     related = [{"id": r["id"], "type": r["type"], "label": r[label]} for r in shown.get("related") or []]
     pair = (Column("field", "field"), Column("value", "value"))
@@ -248,13 +274,27 @@ def record_view(
             sentence, start, end = neutralise(context["sentence"]), context["start"], context["end"]
             out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
         return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
-    out = to_table(fields_shown, pair, title=title, color=color, width=width)
+    out = to_table(fields_shown, pair, title=title, color=color, width=width, wide=True)
     context = shown.get("context")
     if context:
         out += "\n" + quote_in_context(context, color=color, width=width)
     if related:
-        out += "\n" + to_table(related, linked, title="related", color=color, width=width)
+        out += "\n" + to_table(related, linked, title="related", color=color, width=width, wide=True)
     return out
+
+
+def records_view(shown: Sequence[dict[str, Any]], fmt: str, **settings: Any) -> str:
+    """Several records in full: a JSON array, JSON Lines, one CSV or TSV table, or each record's view."""
+    fields = settings.get("fields")
+    picked = [{f: s.get(f) for f in fields} if fields else s for s in shown]
+    if fmt == "json":
+        return to_json(picked)
+    if fmt in ("csv", "tsv"):
+        flat = [{k: v for k, v in s.items() if k not in _VIEW_SKIP} for s in picked]
+        keys = list(dict.fromkeys(k for row in flat for k in row))
+        rows = [{k: row.get(k) for k in keys} for row in flat]
+        return to_csv(rows, safe=bool(settings.get("tty"))) if fmt == "csv" else to_tsv(rows)
+    return "\n".join(record_view(s, fmt, **settings) for s in shown)
 
 
 def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int | None = None) -> str:
@@ -284,13 +324,15 @@ def render_hits(
     color: bool = False,
     width: int | None = None,
     tty: bool = False,
+    wide: bool = False,
 ) -> str:
     """Search hits in ``fmt``: whole records (plus score and matches) as JSON, a summary with the
     matched text highlighted as a table, or just the ``--fields`` asked for."""
     if fields:
         picked = parse_fields(fields, search_fields())
-        return render([h.to_dict() for h in hits], fmt, (), color=color, width=width, tty=tty, fields=picked)
+        rows = [h.to_dict() for h in hits]
+        return render(rows, fmt, (), color=color, width=width, tty=tty, fields=picked, wide=wide)
     rows, columns, spans = hits_view(hits, fmt, lang)
-    if fmt == "table":
-        return to_table(rows, columns, color=color, width=width, highlight=spans)
+    if fmt == "table":  # at 80 columns the type goes before the name is cut too short
+        return to_table(rows, columns, color=color, width=width, highlight=spans, wide=wide, optional=("type",))
     return render(rows, fmt, columns, tty=tty)

@@ -20,7 +20,8 @@ section is:
 ``marshal``, the format of Python's own bytecode cache: reading it only rebuilds values and runs
 no code (unlike pickle), and nothing read is ever called. Every section and postings block is
 checked against its CRC-32 before it is used, and a file that is not ours, is of another
-version or key, or is damaged anywhere is refused (``Store.open`` returns None, or reading
+version or key, was compiled from a file nested deeper than the cap in force (its header keeps
+the depth), or is damaged anywhere is refused (``Store.open`` returns None, or reading
 raises ``CacheDamagedError``) and compiled anew.
 """
 
@@ -30,6 +31,7 @@ import zlib
 from array import array
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from srfacts.data.files import max_depth
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
 from srfacts.store import codec
 from srfacts.store import folder as cache
@@ -81,13 +83,15 @@ class Store:
         in a shared cache folder is not trusted), opened without waiting (a named pipe in its place
         never blocks), and read only as far as its own header says.
         """
+        if cache.usable_folder() is None:  # none, or one of another user's: not read
+            return None
         try:
             fd = os.open(cache.entry_path(key, SUFFIX), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return None
         try:
             info = os.fstat(fd)
-            if not trusted_file(info):
+            if not cache.trusted_file(info):
                 raise ValueError("not a regular file of this user's")
             file = os.fdopen(fd, "rb")
         except (OSError, ValueError):
@@ -107,6 +111,10 @@ class Store:
             meta = _load(_read(file, offset, length, int.from_bytes(trailer[12:16], "little")))
             if not _valid_header(meta, key, offset):
                 raise ValueError("another format, key or layout")
+            if (
+                type(meta.get("depth")) is not int or meta["depth"] > max_depth()
+            ):  # compiled anew, so the file is refused as a cold run refuses it
+                raise ValueError("nested deeper than the cap (SRFACTS_MAX_DEPTH)")
             return cls(file, meta)
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             file.close()
@@ -303,14 +311,6 @@ class Store:
 RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")  # in file order
 
 
-def trusted_file(info: os.stat_result) -> bool:
-    """A regular file of this user's that no one else may write (ssh's rule for its keys)."""
-    import stat
-
-    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
-    return stat.S_ISREG(info.st_mode) and mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def _valid_header(meta: Any, key: str, end: int) -> bool:
     """Whether a header has the shape this version writes: its format and key, a record count,
     type ranges that follow each other in file order, and sections inside the file."""
@@ -318,6 +318,8 @@ def _valid_header(meta: Any, key: str, end: int) -> bool:
         return False
     count, types, sections, t2s = meta.get("count"), meta.get("types"), meta.get("sections"), meta.get("t2s")
     if type(count) is not int or count < 0 or not isinstance(types, dict) or not isinstance(sections, dict):
+        return False
+    if type(meta.get("depth", 0)) is not int:
         return False
     if not (isinstance(t2s, list) and len(t2s) == 2 and all(isinstance(t, str) for t in t2s)):
         return False

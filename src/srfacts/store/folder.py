@@ -5,20 +5,31 @@ named by a BLAKE2 digest of the knowledge file's bytes and the srfacts version, 
 seen at once. Files are written to a temporary name and renamed (atomic, safe when several
 processes build at once); a cache that cannot be written is skipped silently. What the files
 hold is written by ``compiled``, the records in it by ``codec``.
+
+Only a cache folder of this user's that no one else may write is used (the rule behind ssh's
+key checks and git's safe.directory): a folder of another user's, or one others may write,
+is not trusted, and the run goes on without the cache, saying so once. Every file read from
+it is opened without waiting (a named pipe never blocks), must be a regular file of this
+user's, and is read only up to a cap.
 """
 
 import contextlib
 import errno
 import os
-from collections.abc import Callable
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from srfacts.core.version import __version__
 
-FORMAT = "srfacts-cache-11"
+FORMAT = "srfacts-cache-12"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
+STALE = 3600  # seconds after which a temporary file is left over from a killed run (a compile takes < 30 s)
+NOTE_CAP = 16384  # bytes read of a key note at most (a key, a signature and a path)
 
 
 def _blake2b(data: bytes) -> str:
@@ -34,19 +45,97 @@ def cache_dir() -> Path:
 
     A relative ``XDG_CACHE_HOME`` is ignored (as the XDG spec says: it would put the cache, and
     read one, wherever the command runs); with no home either there is no cache (a path under
-    ``/dev/null``, where nothing can be read or written).
+    ``/dev/null``, where nothing can be read or written). An empty or relative ``HOME`` is no
+    home (``~`` would be the root of the file system, or wherever the command runs).
     """
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".cache")
+        home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+        base = os.path.join(home, ".cache") if os.path.isabs(home) else ""
     return Path(base) / "srfacts" if os.path.isabs(base) else Path(os.devnull) / "srfacts"
 
 
 def _make(folder: Path) -> None:
-    """Create the cache folder, and ``XDG_CACHE_HOME`` or ``~/.cache`` if need be, never a missing home."""
+    """Create the cache folder, and ``XDG_CACHE_HOME`` or ``~/.cache`` if need be, never a missing home;
+    PermissionError if the folder is not one to trust (see ``trusted_folder``)."""
     if not folder.parent.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no folder to put the cache in", str(folder.parent.parent))
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not trusted_folder(folder):
+        _say_untrusted(folder)
+        raise PermissionError(errno.EPERM, "not a cache folder to trust", str(folder))
+
+
+def _mine(info: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+
+
+def trusted_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a folder of this user's that no one else may write, reached through no
+    link of another user's and held in a folder where no one else can rename it (sticky /tmp is fine)."""
+    try:
+        link = os.lstat(folder)
+        info = os.stat(folder)
+        parent = os.stat(folder.parent)
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISLNK(link.st_mode) and not (_mine(link) or link.st_uid == 0):
+        return False
+    others_write = stat.S_IWGRP | stat.S_IWOTH
+    if not stat.S_ISDIR(info.st_mode) or not _mine(info) or info.st_mode & others_write:
+        return False
+    return not (parent.st_mode & stat.S_IWOTH and not parent.st_mode & stat.S_ISVTX)
+
+
+_SAID: set[str] = set()
+
+
+def _say_untrusted(folder: Path) -> None:
+    """Say once per run that a cache folder is not trusted, and so not used."""
+    shown = str(folder).encode("unicode_escape", "backslashreplace").decode("ascii")
+    if shown in _SAID:
+        return
+    _SAID.add(shown)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(
+            f"srfacts: not using the cache: {shown} is not a folder of this user's that only they can write\n"
+        )
+
+
+def usable_folder() -> Path | None:
+    """The cache folder, if it exists and is to be trusted (saying so once if it is not); else None."""
+    folder = cache_dir()
+    if not folder.parent.is_dir() or not os.path.lexists(folder):
+        return None
+    if not trusted_folder(folder):
+        _say_untrusted(folder)
+        return None
+    return folder
+
+
+def read_small(path: Path, cap: int) -> bytes | None:
+    """The bytes of a small cache file: opened without waiting (a named pipe never blocks), only a
+    regular file of this user's that no one else may write, and no more than ``cap`` bytes (None:
+    anything else, or more)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not trusted_file(os.fstat(fd)):
+            return None
+        data = os.read(fd, cap + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= cap else None
+
+
+def trusted_file(info: os.stat_result) -> bool:
+    """A regular file of this user's that no one else may write (ssh's rule for its keys)."""
+    return stat.S_ISREG(info.st_mode) and _mine(info) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def content_key(data: bytes) -> str:
@@ -59,26 +148,59 @@ def atomic_write(key: str, suffix: str, fill: Callable[[Path], None]) -> Path | 
 
     The rename is atomic, so parallel runs building the same entry never see half a file;
     when anything fails (no permission, disk full ...) nothing is left behind and None is
-    returned: the cache is skipped silently.
+    returned: the cache is skipped silently. An interruption (Ctrl-C, or SIGTERM, turned into
+    ``SystemExit(143)`` meanwhile) removes the temporary file too, and goes on.
     """
     import tempfile
 
     folder = cache_dir()
     temporary = None
     try:
-        _make(folder)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
-        os.close(handle)
-        fill(Path(temporary))
-        final = entry_path(key, suffix)
-        os.replace(temporary, final)
+        with _terminated_as_exit():
+            _make(folder)
+            handle, temporary = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+            os.close(handle)
+            fill(Path(temporary))
+            final = entry_path(key, suffix)
+            os.replace(temporary, final)
+            temporary = None
         _prune(folder)
         return final
-    except Exception:
+    except BaseException as error:
         if temporary:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        if not isinstance(error, Exception):
+            raise
         return None
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM raises ``SystemExit(143)`` meanwhile (so that what is half written is removed), where a
+    handler can be set: in the main thread, when SIGTERM is not already handled or ignored."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+    except (OSError, ValueError):  # pragma: no cover - some embedded interpreters
+        previous = None
+    if previous is not signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def known_key(path: Path, signature: list[int]) -> str | None:
@@ -88,9 +210,12 @@ def known_key(path: Path, signature: list[int]) -> str | None:
     with any write, even within the same second, so a large file need not be read and hashed
     on every run only to find its cache entry.
     """
+    if usable_folder() is None:
+        return None
+    data = read_small(_key_note(path), NOTE_CAP)
     try:  # three lines: the key, the signature, the path
-        key, noted, where = _key_note(path).read_text("utf-8", "surrogateescape").split("\n", 2)
-    except (OSError, ValueError):
+        key, noted, where = data.decode("utf-8", "surrogateescape").split("\n", 2) if data else ("", "", "")
+    except ValueError:
         return None
     if where != str(path) or noted != _signature_text(signature):
         return None
@@ -99,14 +224,30 @@ def known_key(path: Path, signature: list[int]) -> str | None:
 
 def note_key(path: Path, signature: list[int], key: str) -> None:
     """Remember the content key of ``path`` for its present signature (skipped if it cannot be written)."""
+    import tempfile
+
     note = _key_note(path)
-    body = f"{key}\n{_signature_text(signature)}\n{path}"
-    with contextlib.suppress(OSError):
-        _make(note.parent.parent)
-        note.parent.mkdir(exist_ok=True)
-        temporary = note.with_name(f".{note.name}.{os.getpid()}.tmp")
-        temporary.write_text(body, encoding="utf-8", errors="surrogateescape")
-        os.replace(temporary, note)
+    body = f"{key}\n{_signature_text(signature)}\n{path}".encode("utf-8", "surrogateescape")
+    if len(body) > NOTE_CAP:
+        return
+    temporary = None
+    try:
+        with _terminated_as_exit():
+            _make(note.parent.parent)
+            note.parent.mkdir(mode=0o700, exist_ok=True)
+            if not trusted_folder(note.parent):
+                return
+            handle, temporary = tempfile.mkstemp(prefix=f".{note.name}.", suffix=".tmp", dir=note.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(body)
+            os.replace(temporary, note)
+            temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _signature_text(signature: list[int]) -> str:
@@ -126,13 +267,25 @@ def entry_path(key: str, suffix: str) -> Path:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest ``KEEP`` cache files."""
+    """Keep the newest ``KEEP`` cache files, and remove the temporary files of runs killed while they
+    wrote (older than ``STALE``: a run still writing is never disturbed)."""
     try:
         files = sorted(folder.glob(f"*.{SUFFIX}"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
         for old in files[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+    now = time.time()
+    for place in (folder, folder / "keys"):
+        try:
+            left = [item for item in place.iterdir() if _temporary(item.name)]
+        except OSError:
+            continue
+        for item in left:
+            with contextlib.suppress(OSError):
+                info = item.lstat()
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE:
+                    item.unlink()
 
 
 def writable() -> bool:
@@ -149,7 +302,8 @@ def info() -> dict[str, Any]:
     """Where the cache is and what it holds."""
     folder = cache_dir()
     try:  # an unreadable folder, a dangling link: what cannot be looked at is not counted
-        files = sorted(f for f in folder.glob(f"*.{SUFFIX}") if f.is_file()) if folder.is_dir() else []
+        files = sorted(f for f in folder.glob(f"*.{SUFFIX}") if f.is_file() and _ours(f.name, folder))
+        files = files if usable_folder() else []
     except OSError:
         files = []
     return {
@@ -161,6 +315,12 @@ def info() -> dict[str, Any]:
     }
 
 
+def _regular(item: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return stat.S_ISREG(item.lstat().st_mode)
+    return False
+
+
 def _size(file: Path) -> int:
     try:
         return file.stat().st_size
@@ -168,21 +328,38 @@ def _size(file: Path) -> int:
         return 0
 
 
-# The names srfacts gives its files (a 40-digit key, or a temporary name made from one): only
-# these are removed, so nothing else that happens to sit in the folder is ever deleted.
-def _ours(name: str) -> bool:
-    key, dot, rest = (name[1:] if name.startswith(".") else name).partition(".")
-    named = all(c.isascii() and (c.isalnum() or c in "_.") for c in rest)
-    return len(key) == 40 and all(c in "0123456789abcdef" for c in key) and bool(dot) and named
+def _key(text: str) -> bool:
+    return len(text) == 40 and all(c in "0123456789abcdef" for c in text)
+
+
+def _temporary(name: str) -> bool:
+    """A temporary name srfacts makes: ``.<key>.<random>.tmp`` or ``.<key>.key.<random>.tmp``."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    key, _, rest = name[1:-4].partition(".")
+    rest = rest[4:] if rest.startswith("key.") else rest
+    return _key(key) and 0 < len(rest) <= 16 and all(c.isascii() and (c.isalnum() or c == "_") for c in rest)
+
+
+# The names srfacts gives its files: ``<key>.pack`` in the folder, ``<key>.key`` in its ``keys``
+# folder, and the temporary names made from them. Only these are removed, so nothing else that
+# happens to sit in the folder (``<key>.txt``, ``<key>.json`` ...) is ever deleted.
+def _ours(name: str, place: Path) -> bool:
+    if _temporary(name):
+        return True
+    key, _, suffix = name.partition(".")
+    return _key(key) and suffix == ("key" if place.name == "keys" else SUFFIX)
 
 
 def clear() -> int:
     """Remove every cache file (and nothing else); the number removed."""
-    folder = cache_dir()
+    folder = usable_folder()
+    if folder is None:
+        return 0
     removed = 0
     for place in (folder / "keys", folder):
         try:
-            items = [item for item in place.iterdir() if _ours(item.name) and item.is_file()]
+            items = [item for item in place.iterdir() if _ours(item.name, place) and _regular(item)]
         except OSError:
             continue
         for item in items:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from srfacts.core.records import KnowledgeBase, Record
-from srfacts.data.files import max_bytes, read_bytes, resolve_data_path
+from srfacts.data.files import max_bytes, max_depth, read_bytes, resolve_data_path
 from srfacts.store import folder as cache
 from srfacts.store.compiled import CacheDamagedError, Store
 
@@ -53,10 +53,10 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
     try:
         held = [read_bytes(path)]  # a list, so that _build can drop the bytes once decoded
         key = cache.content_key(held[0])
-        kb = _build(held, str(path))
+        kb, depth = _build(held, str(path))
         kb.cache_key = key
         if use_cache:
-            compile_store(kb, progress)
+            compile_store(kb, progress, depth=depth)
         return kb
     finally:
         if paused:
@@ -173,9 +173,10 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
             except CacheDamagedError:
                 held = [read_bytes(path)]  # keyed by the bytes parsed now, even if the file changed since
                 fresh = cache.content_key(held[0])
-                rebuilt.append(_build(held, where))
-                rebuilt[0].cache_key = fresh
-                compile_store(rebuilt[0])
+                kb, depth = _build(held, where)
+                rebuilt.append(kb)
+                kb.cache_key = fresh
+                compile_store(kb, depth=depth)
             finally:
                 if reopened is not None:
                     reopened.close()
@@ -199,18 +200,24 @@ def _from_store(key: str, where: str, path: Path) -> KnowledgeBase | None:
     return kb
 
 
-def _build(data: list[bytes], where: str) -> KnowledgeBase:
+def _build(data: list[bytes], where: str) -> tuple[KnowledgeBase, int | None]:
     """Decode, parse and check a knowledge file's bytes (taken out of ``data``: a large file's bytes
-    are not kept while its records are built)."""
+    are not kept while its records are built); its deepest nesting too (None: not known)."""
+    from srfacts.data import yaml_reader
     from srfacts.data.build import build
     from srfacts.data.files import decode
-    from srfacts.data.yaml_reader import parse_yaml
 
-    return build(parse_yaml(decode(data.pop(), where), where), where)
+    tree = yaml_reader.parse_yaml(decode(data.pop(), where), where)
+    depth = tree.depth if isinstance(tree, yaml_reader.YamlRoot) else None
+    return build(tree, where), depth
 
 
-def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
-    """Build the search index of ``kb`` and write both to its cache entry, if the cache can be written."""
+def compile_store(kb: KnowledgeBase, progress: Progress | None = None, *, depth: int | None = None) -> bool:
+    """Build the search index of ``kb`` and write both to its cache entry, if the cache can be written.
+
+    ``depth``, the deepest nesting of the knowledge file, is kept in the entry: a warm run with a
+    lower cap (``SRFACTS_MAX_DEPTH``) compiles anew, and so refuses the file as a cold one does.
+    Unknown, it is taken as the cap in force (the file was read under it)."""
     if not kb.cache_key or not cache.writable():
         return False
     from srfacts.search.build import build_index  # imports the pinyin and Traditional-script libraries
@@ -218,4 +225,5 @@ def compile_store(kb: KnowledgeBase, progress: Progress | None = None) -> bool:
 
     count = len(kb.all_records())
     report = progress("compiling the knowledge file", count * 2) if progress else None
-    return writer.write(kb.cache_key, kb, build_index(kb, report), report)
+    depth = max_depth() if depth is None else depth
+    return writer.write(kb.cache_key, kb, build_index(kb, report), report, depth=depth)

@@ -16,12 +16,20 @@ if TYPE_CHECKING:
     from srfacts.search.build import IndexData
 
 
-def write(key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None = None) -> bool:
-    """Compile ``kb`` and its index into the cache entry of ``key``; False when it cannot be written."""
+def write(
+    key: str,
+    kb: "KnowledgeBase",
+    index: "IndexData",
+    progress: Callable[[int], None] | None = None,
+    *,
+    depth: int,
+) -> bool:
+    """Compile ``kb`` and its index into the cache entry of ``key`` (``depth``: the knowledge file's
+    deepest nesting, kept in the header); False when it cannot be written."""
 
     def fill(path: Path) -> None:
         with open(path, "wb") as out:
-            _Writer(out).write_all(key, kb, index, progress)
+            _Writer(out).write_all(key, kb, index, progress, depth)
 
     return cache.atomic_write(key, SUFFIX, fill) is not None
 
@@ -46,7 +54,7 @@ class _Writer:
         self.sections[name] = list(self.put(data))
 
     def write_all(
-        self, key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None
+        self, key: str, kb: "KnowledgeBase", index: "IndexData", progress: Callable[[int], None] | None, depth: int
     ) -> None:
         records = kb.all_records()
         places = []
@@ -93,6 +101,7 @@ class _Writer:
             "key": key,
             "schema_version": kb.schema_version,
             "count": len(records),
+            "depth": depth,
             "t2s": ["".join(index.t2s), "".join(index.t2s.values())],
             "types": types,
             "sections": self.sections,
