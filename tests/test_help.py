@@ -117,12 +117,7 @@ def test_options_anywhere_and_help_as_people_ask() -> None:
 
 @pytest.mark.parametrize("path", [[], *commands()], ids=lambda p: " ".join(p) or "srfacts")
 def test_examples_are_one_a_line(runner, path: list[str]) -> None:
-    if path and path[0] in ELSEWHERE:
-        pytest.skip(f"the help of {path[0]} is written in cli/tools.py or cli/cite.py")
     text = runner.invoke(app, [*path, "--help"]).stdout
     examples = text[text.rfind("Example") :]
     assert " | srfacts" not in examples, examples  # one command a line, never joined like a pipe
     assert all(line.startswith("    srfacts") for line in examples.splitlines()[1:] if line.strip()), examples
-
-
-ELSEWHERE = ("validate", "schema", "export", "cache", "cite")  # their examples still joined with |: see the report

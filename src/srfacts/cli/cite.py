@@ -25,9 +25,9 @@ class CitationStyle(str, Enum):
 
 
 @commands.command(
-    epilog="Examples: srfacts cite above-size-enterprises-total-2022"
-    " | srfacts --lang en cite above-size-enterprises-total-2022 jinko-first-100gw"
-    " | srfacts cite above-size-enterprises-total-2022 --style bibtex >> refs.bib"
+    epilog="\b\nExamples:\n  srfacts cite above-size-enterprises-total-2022\n"
+    "  srfacts --lang en cite above-size-enterprises-total-2022 jinko-first-100gw\n"
+    "  srfacts cite above-size-enterprises-total-2022 --style bibtex >> refs.bib\n"
 )
 def cite(
     ctx: typer.Context,

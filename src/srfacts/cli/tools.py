@@ -38,7 +38,8 @@ class ExportFormat(str, Enum):
 
 
 @commands.command(
-    epilog="Examples: srfacts validate | srfacts validate my-facts.yaml --source ../shared/source --format json"
+    epilog="\b\nExamples:\n  srfacts validate\n"
+    "  srfacts validate my-facts.yaml --source ../shared/source --format json\n"
 )
 def validate(
     ctx: typer.Context,
@@ -76,7 +77,7 @@ def validate(
     warn(f"{label}: valid{checked} ({len(kb.all_records())} records)")
 
 
-@commands.command(epilog="Examples: srfacts schema > facts.schema.json | srfacts schema --path")
+@commands.command(epilog="\b\nExamples:\n  srfacts schema > facts.schema.json\n  srfacts schema --path\n")
 def schema(
     path: Annotated[bool, typer.Option("--path", help="Print where the bundled schema file is instead.")] = False,
 ) -> None:
@@ -87,8 +88,8 @@ def schema(
 
 
 @commands.command(
-    epilog="Examples: srfacts export facts.db && datasette facts.db | srfacts export --format csv facts-csv"
-    " | srfacts export --format json -"
+    epilog="\b\nExamples:\n  srfacts export facts.db\n  srfacts export --format xlsx facts.xlsx\n"
+    "  srfacts export --format csv --bom facts-csv\n  srfacts export --format json -\n"
 )
 def export(
     ctx: typer.Context,
@@ -148,13 +149,13 @@ def export(
 
 cache_app = typer.Typer(
     help="Show or clear the compiled cache.",
-    epilog="Examples: srfacts cache info | srfacts cache clear",
+    epilog="\b\nExamples:\n  srfacts cache info\n  srfacts cache clear\n",
     no_args_is_help=True,
 )
 commands.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info", epilog="Example: srfacts cache info --json")
+@cache_app.command("info", epilog="\b\nExample:\n  srfacts cache info --json\n")
 def cache_info(as_json: JsonOption = False) -> None:
     """Where the cache is, how many files and bytes it holds, and whether it can be written."""
     facts = cache.info()
@@ -167,7 +168,7 @@ def cache_info(as_json: JsonOption = False) -> None:
     )
 
 
-@cache_app.command("clear", epilog="Example: srfacts cache clear")
+@cache_app.command("clear", epilog="\b\nExample:\n  srfacts cache clear\n")
 def cache_clear() -> None:
     """Delete every cached file (the next run compiles the knowledge file again)."""
     removed = cache.clear()
