@@ -126,8 +126,9 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
             opened.extras()
             for token in opened._data("vocabulary", dict):
                 opened.postings(token)
-            for name in ("stems", "spelled", "names", "search"):
-                opened._data(name, dict if name in ("stems", "spelled", "search") else list)
+            spelled = [f"spelled:{n}" for n in range(store.SPELLED_BUCKETS)]
+            for name in ("stems", "names", "search", "char_pinyin", "syllables", "facets", *spelled):
+                opened._data(name, list if name in ("names", "char_pinyin", "syllables", "facets") else dict)
             opened.char_pinyin("光")
         opened.close()
 

@@ -64,10 +64,11 @@ def search(
         industry=industry,
         year=year,
         kind=kind,
+        limit=None if every else (limit or SEARCH_LIMIT),
         progress=progress(),
     )
     output = output_format(fmt, as_json)
-    hits = found.hits if every else found.hits[: limit or SEARCH_LIMIT]
+    hits = found.hits
     if found.hits or output == "json":
         lang = language(ctx)
         view = render_hits(
@@ -75,7 +76,7 @@ def search(
         )
         emit(view)
         if output == "table":
-            note_cut(len(hits), len(found.hits))
+            note_cut(len(hits), found.total)
     if not found.hits:
         raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
 

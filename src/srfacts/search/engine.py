@@ -31,9 +31,23 @@ def search(
     limit: int | None = None,
 ) -> list[Hit]:
     """Records for ``query``, best first (ties in file order); ``industry`` is an industry id."""
+    return ranked_hits(index, query, types=types, industry=industry, year=year, kind=kind, limit=limit)[0]
+
+
+def ranked_hits(
+    index: "Index",
+    query: str,
+    *,
+    types: Iterable[str] | None = None,
+    industry: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[Hit], int]:
+    """The hits of ``search``, and how many records match in all (a list cut to ``limit`` says so)."""
     parsed = read_query(query, index)
     if not parsed.groups:
-        return []
+        return [], 0
     wanted = _filter(index, tuple(types) if types else None, industry, year, kind)
     scores = first_pass(index, parsed, wanted)
     if limit is None:
@@ -43,8 +57,7 @@ def search(
     rerank = Rerank(index, parsed)
     finished = sorted(((rerank.score(pos, score), pos) for pos, score in ranked), key=lambda item: (-item[0], item[1]))
     shown = finished[:limit] if limit is not None else finished
-    hits = [Hit(index.record(pos), score, rerank.matches(pos)) for score, pos in shown]
-    return hits
+    return [Hit(index.record(pos), score, rerank.matches(pos)) for score, pos in shown], len(scores)
 
 
 def _filter(

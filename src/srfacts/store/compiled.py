@@ -11,7 +11,8 @@ section is:
 - postings, one block per token (record positions as 32-bit numbers, then BM25F weights as
   16-bit ones); ``vocabulary``: token -> its number; ``blocks``: for each number, the offset,
   number of records and CRC-32 of its block (64-bit numbers).
-- ``stems``, ``spelled`` (pinyin and initials keys -> Chinese tokens), ``char_pinyin``, ``syllables``,
+- ``stems``, ``spelled:N`` (pinyin and initials keys -> Chinese tokens, in 64 buckets),
+  ``char_pinyin`` (fixed width), ``syllables``,
   ``facets`` (type, years, industries, kind of each record), ``names`` (for did-you-mean),
   ``search`` (question words, the reference year), ``lines`` (id -> line), ``extras``
   (synonyms, glossary).
@@ -267,14 +268,18 @@ class Store:
         return found if isinstance(found, str) else None
 
     def spelled(self, key: str) -> list[str]:
-        found = self._data("spelled", dict).get(key)
+        found = self._data(f"spelled:{spelled_bucket(key)}", dict).get(key)
         return found if isinstance(found, list) else []
 
     def char_pinyin(self, char: str) -> str | None:
         table = self._data("char_pinyin", list)
-        at = ord(char) - 0x4E00
-        found = table[at] if 0 <= at < len(table) else None
-        return found if isinstance(found, str) and found else None
+        try:
+            width, text = int(table[0]), str(table[1])
+        except (IndexError, TypeError, ValueError) as error:
+            raise CacheDamagedError(repr(error)) from None
+        at = (ord(char) - 0x4E00) * width
+        found = text[at : at + width].rstrip() if 0 <= at < len(text) else ""
+        return found or None
 
     def syllables(self) -> frozenset[str]:
         if self._syllables is None:
@@ -309,6 +314,12 @@ class Store:
 
 
 RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")  # in file order
+SPELLED_BUCKETS = 64  # the pinyin and initials keys are kept in this many sections
+
+
+def spelled_bucket(key: str) -> int:
+    """The section of a pinyin or initials key."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SPELLED_BUCKETS
 
 
 def _valid_header(meta: Any, key: str, end: int) -> bool:

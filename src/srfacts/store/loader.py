@@ -74,10 +74,11 @@ def open_store(path: str | Path | None = None, progress: Progress | None = None)
 
 
 class Found(NamedTuple):
-    """The hits of a search, and close names when there are none."""
+    """The hits of a search, how many records match in all, and close names when none does."""
 
     hits: "list[Hit]"
     suggestions: list[str]
+    total: int = 0
 
 
 def find(
@@ -97,14 +98,14 @@ def find(
     ``industry`` may be an id, a name or an alias (UnknownNameError if it is none of these).
     """
     from srfacts.core.records import resolve_industry
-    from srfacts.search.engine import search
+    from srfacts.search.engine import ranked_hits
 
     filters: dict[str, Any] = {"types": types, "year": year, "kind": kind, "limit": limit}
     store = open_store(path, progress)
     if store is not None:
         try:
             wanted = resolve_industry(store.industries(), industry) if industry else None
-            return _found(store, query, search(store, query, industry=wanted, **filters))
+            return _found(store, query, *ranked_hits(store, query, industry=wanted, **filters))
         except CacheDamagedError:
             kb = _compiled(_resolved(path), progress)
         finally:
@@ -115,16 +116,16 @@ def find(
 
     index = memory_index(kb)
     wanted = resolve_industry(kb.industries(), industry) if industry else None
-    return _found(index, query, search(index, query, industry=wanted, **filters))
+    return _found(index, query, *ranked_hits(index, query, industry=wanted, **filters))
 
 
-def _found(index: "Index", query: str, hits: "list[Hit]") -> Found:
+def _found(index: "Index", query: str, hits: "list[Hit]", total: int) -> Found:
     """The hits, with did-you-mean read from the same index when there are none."""
     if hits:
-        return Found(hits, [])
+        return Found(hits, [], total)
     from srfacts.search.suggest import suggestions
 
-    return Found(hits, suggestions(index, query))
+    return Found(hits, suggestions(index, query), 0)
 
 
 def _signature(path: Path) -> list[int] | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from srfacts.store import codec
 from srfacts.store import folder as cache
-from srfacts.store.compiled import MAGIC, SUFFIX
+from srfacts.store.compiled import MAGIC, SPELLED_BUCKETS, SUFFIX, spelled_bucket
 
 if TYPE_CHECKING:
     from srfacts.core.records import KnowledgeBase
@@ -72,8 +72,13 @@ class _Writer:
         self.section("vocabulary", marshal.dumps(vocabulary))
         self.section("blocks", blocks.tobytes())
         self.section("stems", marshal.dumps(index.stems))
-        self.section("spelled", marshal.dumps(index.spelled))
-        self.section("char_pinyin", marshal.dumps(index.char_pinyin))
+        buckets: list[dict[str, list[str]]] = [{} for _ in range(SPELLED_BUCKETS)]
+        for spelling, found in index.spelled.items():
+            buckets[spelled_bucket(spelling)][spelling] = found
+        for number, bucket in enumerate(buckets):  # a query reads only the bucket of its key
+            self.section(f"spelled:{number}", marshal.dumps(bucket))
+        width = max(len(s) for s in index.char_pinyin)  # one fixed-width text: quick to read
+        self.section("char_pinyin", marshal.dumps([width, "".join(s.ljust(width) for s in index.char_pinyin)]))
         self.section("syllables", marshal.dumps(sorted({s for s in index.char_pinyin if s})))
         self.section("facets", marshal.dumps([list(f) for f in index.facets]))
         self.section("names", marshal.dumps([list(n) for n in index.names]))
