@@ -24,10 +24,6 @@ def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="cli/app.py, data/build.py and output/render.py (and core/records.py) are still being split (issue 12)",
-)
 def test_no_module_is_over_400_lines() -> None:
     lines = {path.relative_to(PACKAGE.parent).as_posix(): len(path.read_bytes().splitlines()) for path in _modules()}
     over = {name: count for name, count in lines.items() if count > MAX_LINES}
