@@ -8,7 +8,7 @@ lifts the records of that period.
 import heapq
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
@@ -20,18 +20,9 @@ if TYPE_CHECKING:
     from srfacts.search.entries import Index
 
 
-def search(
-    index: "Index",
-    query: str,
-    *,
-    types: Iterable[str] | None = None,
-    industry: str | None = None,
-    year: int | None = None,
-    kind: str | None = None,
-    limit: int | None = None,
-) -> list[Hit]:
-    """Records for ``query``, best first (ties in file order); ``industry`` is an industry id."""
-    return ranked_hits(index, query, types=types, industry=industry, year=year, kind=kind, limit=limit)[0]
+def search(index: "Index", query: str, **filters: Any) -> list[Hit]:
+    """Records for ``query``, best first (ties in file order); the filters of ``ranked_hits``."""
+    return ranked_hits(index, query, **filters)[0]
 
 
 def ranked_hits(
@@ -174,4 +165,4 @@ def memory_index(kb: KnowledgeBase) -> MemoryIndex:
 
 def search_kb(kb: KnowledgeBase, query: str, **filters: object) -> list[Hit]:
     """Search a knowledge base held in memory (see ``search``)."""
-    return search(memory_index(kb), query, **filters)  # type: ignore[arg-type]
+    return search(memory_index(kb), query, **filters)
