@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,7 +68,9 @@ def temporary_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
-        patch.setenv("TMPDIR", str(tmp_path_factory.mktemp("tmp")))  # for the processes tests start
+        temporary = tmp_path_factory.mktemp("tmp")
+        patch.setenv("TMPDIR", str(temporary))  # for the processes tests start
+        patch.setattr(tempfile, "tempdir", str(temporary))  # and for this one (XlsxWriter's work files)
         for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "SRFACTS_DATA"):
             patch.delenv(name, raising=False)
         yield home

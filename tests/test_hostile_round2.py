@@ -284,13 +284,16 @@ def test_a_sticky_shared_folder_is_fine_when_the_cache_folder_is_ours(
     assert len(_entries(shared)) == 1
 
 
-# 6. An empty HOME is no home.
+# 6. An unset or empty HOME is no home (unset: not the password file's home either).
 
 
-@pytest.mark.parametrize("home", ["", "relative"])
-def test_an_empty_or_relative_home_means_no_cache(monkeypatch: pytest.MonkeyPatch, home: str) -> None:
+@pytest.mark.parametrize("home", [None, "", "relative"])
+def test_an_unset_empty_or_relative_home_means_no_cache(monkeypatch: pytest.MonkeyPatch, home: str | None) -> None:
     monkeypatch.delenv("XDG_CACHE_HOME")
-    monkeypatch.setenv("HOME", home)
+    if home is None:
+        monkeypatch.delenv("HOME")
+    else:
+        monkeypatch.setenv("HOME", home)
     assert str(cache.cache_dir()).startswith(os.devnull)
     assert not cache.writable()
     assert load(SAMPLE).records

@@ -133,13 +133,16 @@ def test_long_output_goes_through_the_pager(tmp_path: Any, monkeypatch: pytest.M
 
     def paged(args: str, **env: str) -> bool:
         seen.unlink(missing_ok=True)
-        subprocess.run(
+        # The screen's size also in COLUMNS and LINES, which come first for srfacts (as for shutil):
+        # where stty cannot size the pseudo-terminal, it reads 0 rows and srfacts falls back to 24.
+        done = subprocess.run(
             ["script", "-qec", f"stty cols 100 rows 10; {sys.executable} -m srfacts {args}", "/dev/null"],
             capture_output=True,
-            env={**os.environ, **env},
+            env={**os.environ, "COLUMNS": "100", "LINES": "10", **env},
             timeout=60,
             check=False,
         )
+        assert done.returncode == 0, done
         return seen.exists() and "photovoltaic-new-energy" in seen.read_text(encoding="utf-8")
 
     assert paged("industries", SRFACTS_PAGER=command, PAGER="false")

@@ -45,12 +45,13 @@ def cache_dir() -> Path:
 
     A relative ``XDG_CACHE_HOME`` is ignored (as the XDG spec says: it would put the cache, and
     read one, wherever the command runs); with no home either there is no cache (a path under
-    ``/dev/null``, where nothing can be read or written). An empty or relative ``HOME`` is no
-    home (``~`` would be the root of the file system, or wherever the command runs).
+    ``/dev/null``, where nothing can be read or written). An unset, empty or relative ``HOME`` is
+    no home: ``~`` would be the password file's home of whoever runs the command (a service, a
+    sandbox that cleared its environment), the root of the file system, or wherever it runs.
     """
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
-        home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+        home = os.environ.get("HOME", "")
         base = os.path.join(home, ".cache") if os.path.isabs(home) else ""
     return Path(base) / "srfacts" if os.path.isabs(base) else Path(os.devnull) / "srfacts"
 
