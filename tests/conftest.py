@@ -73,6 +73,10 @@ def temporary_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setattr(tempfile, "tempdir", str(temporary))  # and for this one (XlsxWriter's work files)
         for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "SRFACTS_DATA"):
             patch.delenv(name, raising=False)
+        # The interface's language follows the locale: the same (zh, the default) whatever the machine's.
+        for name in ("SRFACTS_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", "C.UTF-8")
         yield home
 
 
@@ -161,3 +165,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         title, _, body = text.partition("\n")
         terminalreporter.write_sep("=", title)
         terminalreporter.write_line(body)
+
+
+@pytest.fixture(autouse=True)
+def interface_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts in the language the environment gives (a run before may have set another)."""
+    from srfacts.core import i18n
+
+    monkeypatch.setattr(i18n, "_CURRENT", [i18n.from_environment()])
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface in English (SRFACTS_LANG=en, and an English locale of messages): for tests that read
+    its messages word for word."""
+    from srfacts.core import i18n
+
+    monkeypatch.setenv("SRFACTS_LANG", "en")
+    monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")  # for processes started with SRFACTS_* left out
+    monkeypatch.setattr(i18n, "_CURRENT", ["en"])

@@ -14,7 +14,10 @@ import pytest
 
 from tests.hostile_support import ROOT_DATA, SAMPLE, Done, assert_clean, environment, snapshot, srfacts
 
-pytestmark = pytest.mark.slow  # hostile command lines: the command in a subprocess per case
+pytestmark = [
+    pytest.mark.slow,  # hostile command lines: the command in a subprocess per case
+    pytest.mark.usefixtures("english"),  # their messages are read word for word
+]
 
 
 @pytest.fixture(scope="module")

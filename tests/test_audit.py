@@ -742,6 +742,7 @@ def test_glossary_command(run) -> None:
     assert wrong.exit_code == 2 and "colour" in wrong.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_glossary_command_on_a_file_without_one(run) -> None:
     result = run("glossary")  # the sample has no glossary
     assert result.exit_code == 1 and "empty" in result.stderr

@@ -21,6 +21,7 @@ from srfacts.store.loader import load
 from tests.conftest import SAMPLE
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+pytestmark = pytest.mark.usefixtures("english")  # messages are read word for word (in English)
 
 
 # ---------------------------------------------------------------------------------------------

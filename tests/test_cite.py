@@ -137,6 +137,7 @@ def test_json_holds_facts_references_and_csl(run, style: str) -> None:  # type: 
     assert data["csl"][0]["title"] == TITLE
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_id_is_not_found_with_suggestions(run) -> None:  # type: ignore[no-untyped-def]
     result = run("cite", "above-size-enterprises-total-202")
     assert result.exit_code == 1

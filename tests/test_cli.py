@@ -44,7 +44,7 @@ def test_every_listing_in_every_format(run, command: list[str], fmt: str) -> Non
     elif fmt == "markdown":
         assert out.startswith("| ") and "|---|" in out
     else:
-        assert "id" in out.splitlines()[0]
+        assert "编号" in out.splitlines()[0]  # the header of the id column, in the default language (zh)
 
 
 @pytest.mark.parametrize("command", LISTINGS, ids=lambda c: c[0])
@@ -133,6 +133,7 @@ def test_csv_and_tsv_carry_the_same_fields(run) -> None:
     assert csv_rows[2]["rank_position"] == "2"
 
 
+@pytest.mark.usefixtures("english")
 def test_empty_result_exits_1_with_empty_json(run) -> None:
     result = run("claims", "--kind", "policy", "--json")
     assert result.exit_code == 1
@@ -140,6 +141,7 @@ def test_empty_result_exits_1_with_empty_json(run) -> None:
     assert "no claim matches" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_id_suggests(run) -> None:
     result = run("show", "jinko-solr")
     assert result.exit_code == 1
@@ -147,6 +149,7 @@ def test_unknown_id_suggests(run) -> None:
     assert "did you mean: jinko-solar" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_industry_is_a_usage_error_with_suggestion(run) -> None:
     result = run("metrics", "--industry", "automobil")
     assert result.exit_code == 2
@@ -200,6 +203,7 @@ def test_search_finds_across_fields_and_reports_matches(run) -> None:
     assert hits[0]["matched"][0]["field"] == "name"
 
 
+@pytest.mark.usefixtures("english")
 def test_search_no_match(run) -> None:
     result = run("search", "zzzz", "--json")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
@@ -238,6 +242,7 @@ def test_show_misses_suggest_search(run) -> None:
     assert "srfacts search nosuchthing" in result.stderr
 
 
+@pytest.mark.usefixtures("english")
 def test_an_ambiguous_name_lists_the_candidates() -> None:
     from types import SimpleNamespace
 

@@ -331,6 +331,7 @@ def test_stdin_an_open_terminal_is_never_read(shared: Path) -> None:
 
 
 @pytest.mark.usefixtures("private_cache")
+@pytest.mark.usefixtures("english")
 def test_interrupt_ends_with_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

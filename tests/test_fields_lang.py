@@ -112,8 +112,8 @@ def test_the_environment_variable_sets_the_language(run, monkeypatch: pytest.Mon
     monkeypatch.setenv("SRFACTS_LANG", "en")
     assert "Photovoltaic new energy" in run("industries").stdout
     assert "光伏新能源" not in run("industries").stdout
-    monkeypatch.setenv("SRFACTS_LANG", "fr")
-    assert run("industries").exit_code == 2
+    monkeypatch.setenv("SRFACTS_LANG", "fr")  # not a language of srfacts: the locale decides (C.UTF-8: zh)
+    assert "光伏新能源" in run("industries").stdout
 
 
 @pytest.mark.parametrize("command", ["industries", "metrics", "claims", "entities", "sources", "timeline"])

@@ -94,6 +94,7 @@ def test_a_sqlite_export_over_the_file_size_limit_is_exit_2(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("args", [["--help"], ["industries", "--help"], ["--show-completion", "bash"]])
+@pytest.mark.usefixtures("english")
 def test_help_to_a_full_disk_is_exit_2(tmp_path: Path, args: list[str]) -> None:
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")

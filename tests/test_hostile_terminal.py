@@ -222,6 +222,7 @@ def test_messages_quoting_input_are_neutralised(args: list[str], data: Path, cac
     assert_no_leak(done.stdout, "stdout")
 
 
+@pytest.mark.usefixtures("english")
 def test_did_you_mean_quotes_hostile_names_safely(data: Path, cache: Path) -> None:
     almost = HOSTILE["industries"][0]["name"][:-3].replace("\x00", "")  # a typo of the hostile name
     done = _run(data, cache, "metrics", "--industry", almost)

@@ -471,6 +471,7 @@ def test_cli_search_question_words_and_filters(cli: CliRunner) -> None:
     assert result.exit_code in (0, 1)
 
 
+@pytest.mark.usefixtures("english")
 def test_cli_search_table_and_no_match(cli: CliRunner) -> None:
     result = cli.invoke(app, ["search", "guangfu"])
     assert result.exit_code == 0 and "photovoltaic-new-energy" in result.stdout
@@ -507,6 +508,7 @@ def test_cli_ask_says_when_no_answer_is_clearly_ahead(cli: CliRunner) -> None:
         assert "候选" in text
 
 
+@pytest.mark.usefixtures("english")
 def test_cli_ask_nothing_found(cli: CliRunner) -> None:
     result = cli.invoke(app, ["ask", "xyzzyq"])
     assert result.exit_code == 1 and "nothing matches" in result.stderr

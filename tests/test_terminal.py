@@ -63,6 +63,7 @@ def test_ids_and_figures_are_whole_and_lines_fit(command: str, columns: int) -> 
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.usefixtures("english")
 def test_about_a_line_a_record_and_a_footer_when_cut(columns: int) -> None:
     total = len(records("search 光伏 --all"))
     shown = on_terminal("search 光伏", columns)
@@ -83,12 +84,14 @@ def test_prose_is_cut_and_wide_wraps_it() -> None:
 def test_empty_columns_are_dropped() -> None:
     shown = on_terminal("metrics --industry photovoltaic-new-energy", 120)
     header = shown.splitlines()[0]
-    assert "rank" not in header  # no metric of this industry is ranked
+    assert "编号" in header and "排名" not in header  # no metric of this industry is ranked
+    assert "排名" in on_terminal("metrics", 120).splitlines()[0]  # other metrics are
 
 
 def test_no_footer_when_nothing_is_cut() -> None:
-    assert "shown;" not in on_terminal("search 光伏 --all", 100)
-    assert "shown;" not in on_terminal("industries", 100)
+    assert "已显示" in on_terminal("search 光伏", 100)  # the footer, in the default language
+    assert "已显示" not in on_terminal("search 光伏 --all", 100)
+    assert "已显示" not in on_terminal("industries", 100)
 
 
 def test_piped_table_is_one_line_a_record() -> None:

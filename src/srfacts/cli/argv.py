@@ -8,7 +8,7 @@ is ``srfacts --help`` (help on stdout, exit 0).
 from collections.abc import Sequence
 
 # The global options (``srfacts.cli.root``): those taking a value, and flags.
-GLOBAL_WITH_VALUE = ("--data", "--lang")
+GLOBAL_WITH_VALUE = ("--data", "--lang", "--ambiguous-width")
 GLOBAL_FLAGS = ("--wide", "--no-pager", "--traceback", "--version", "-V")
 HELP = ("-h", "--help")
 
@@ -70,3 +70,19 @@ def _only_settings(words: Sequence[str]) -> bool:
         elif word not in ("--wide", "--no-pager", "--traceback"):
             return False
     return True
+
+
+def language_asked_for(argv: Sequence[str]) -> str:
+    """The language of the run: ``--lang`` before the command (``arranged`` moves it there), else the
+    environment's (``srfacts.core.i18n``). Read before Click parses, so that help is in it too."""
+    from srfacts.core.i18n import LANGUAGES, from_environment
+
+    words = list(argv)
+    end = command_index(words)
+    for at, word in enumerate(words[:end]):
+        value = word.split("=", 1)[1] if word.startswith("--lang=") else None
+        if word == "--lang" and at + 1 < len(words):
+            value = words[at + 1]
+        if value is not None and value.lower() in LANGUAGES:
+            return value.lower()
+    return from_environment()

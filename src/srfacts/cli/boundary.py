@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from srfacts.cli.streams import OutputError, safe, silence_stdout, warn
 from srfacts.core.errors import KnowledgeFileError, SrfactsError, UnknownNameError, clip
+from srfacts.core.i18n import _, current, label
 from srfacts.core.version import __version__
 
 
@@ -126,22 +127,23 @@ def report(error: BaseException, *, traceback: bool = False) -> int:
     if isinstance(error, NotFoundError):
         warn(str(error))
         if error.suggestions:
-            sys.stderr.write(safe(f"did you mean: {', '.join(error.suggestions)}?") + "\n")
+            sys.stderr.write(safe(_("did you mean: {names}?").format(names=", ".join(error.suggestions))) + "\n")
         return ExitStatus.NOT_FOUND
     if isinstance(error, KnowledgeFileError):
         for problem in error.problems:
             sys.stderr.write(safe(str(problem._replace(path=named(problem.path)))) + "\n")
         return ExitStatus.INVALID_DATA
     if isinstance(error, UnknownNameError):
-        close = f" (did you mean {' or '.join(error.candidates)}?)" if error.candidates else ""
-        see = f"; see: {SEE[error.kind]}" if error.kind in SEE else ""
-        warn(f"{error}{close}{see}")
+        close = _(" (did you mean {names}?)").format(names=_(" or ").join(error.candidates)) if error.candidates else ""
+        see = _("; see: {command}").format(command=SEE[error.kind]) if error.kind in SEE else ""
+        unknown = _("unknown {what} '{name}'").format(what=label("type", error.kind, current()), name=clip(error.name))
+        warn(f"{unknown}{close}{see}")
         return ExitStatus.USAGE
     if isinstance(error, (UsageError, OutputError, SrfactsError)):
         warn(str(error))
         return ExitStatus.USAGE
     if isinstance(error, KeyboardInterrupt):
-        warn("interrupted")
+        warn(_("interrupted"))
         return ExitStatus.INTERRUPTED
     if isinstance(error, BrokenPipeError):  # the reader has gone (| head): nothing more to say
         silence_stdout()
@@ -188,16 +190,28 @@ def boundary(traceback: Callable[[], bool] = debugging) -> Iterator[None]:
     except _CLICK_ENDS:
         raise
     except _CLICK_ERROR as error:
+        from srfacts.cli.localized import click_text  # a usage error: Click's English in the run's language
+
         shown = io.StringIO()
         error.show(file=shown)  # type: ignore[attr-defined]
-        sys.stderr.write(safe(shown.getvalue()))
+        sys.stderr.write(safe(click_text(shown.getvalue())))
         raise typer.Exit(getattr(error, "exit_code", int(ExitStatus.USAGE))) from None
     except (Exception, KeyboardInterrupt) as error:
         raise typer.Exit(int(report(error, traceback=traceback()))) from None
 
 
 class SafeGroup(TyperGroup):
-    """The root command with the boundary around its parsing and around every command."""
+    """The root command with the boundary around its parsing and around every command, and its
+    help in the run's language."""
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **settings: Any) -> Any:
+        from srfacts.cli.argv import language_asked_for  # once a run, before anything is parsed
+        from srfacts.cli.localized import translate_commands
+        from srfacts.core.i18n import set_language
+
+        set_language(language_asked_for(sys.argv[1:] if args is None else args))
+        translate_commands(self)
+        return super().main(args, *more, **settings)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         asked = traceback_asked(args)

@@ -11,6 +11,7 @@ from srfacts.cli.context import knowledge, language
 from srfacts.cli.options import COMPLETE_IDS
 from srfacts.cli.streams import emit
 from srfacts.core.errors import clip
+from srfacts.core.i18n import _
 
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
@@ -58,7 +59,7 @@ def cite(
         record = kb.get(record_id)
         if record is None:
             close = difflib.get_close_matches(record_id, list(kb.by_id), n=3, cutoff=0.5)
-            raise NotFoundError(f"no record has the id '{clip(record_id)}'", close)
+            raise NotFoundError(_("no record has the id '{id}'").format(id=clip(record_id)), close)
         data = record.to_dict()
         if data.get("type") == "source":
             source_ids[record.id] = None

@@ -9,6 +9,7 @@ import typer
 from srfacts.cli.boundary import UsageError
 from srfacts.cli.streams import progress
 from srfacts.core.errors import clip
+from srfacts.core.i18n import _, current, heading, label, value_of
 from srfacts.core.records import KnowledgeBase, resolve_industry
 from srfacts.store.loader import load
 
@@ -18,7 +19,7 @@ def data_path(ctx: typer.Context) -> str | None:
     ``--data ''`` is a usage error, never the bundled file in disguise."""
     chosen = ctx.obj.get("data") if ctx.obj else None
     if chosen == "":
-        raise UsageError("--data needs a file name, not an empty one")
+        raise UsageError(_("--data needs a file name, not an empty one"))
     return str(chosen) if chosen is not None else None
 
 
@@ -33,16 +34,24 @@ def knowledge(ctx: typer.Context) -> KnowledgeBase:
 
 
 def choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
-    """``value`` if it is one of ``choices`` (or None); else a usage error naming them."""
-    if value is None or value in choices:
-        return value
-    raise UsageError(f"unknown {what} '{clip(value)}'; choose from {', '.join(choices)}{close_to(value, choices)}")
+    """The choice ``value`` names, by its value or its label in either language (``--tier 主导`` is
+    ``leading``), or None for None; else a usage error naming the choices."""
+    if value is None:
+        return None
+    chosen = value_of(what, value, choices)
+    if chosen is not None:
+        return chosen
+    named = ", ".join(f"{c} ({label(what, c, 'zh')})" if label(what, c, "zh") != c else c for c in choices)
+    message = _("unknown {what} '{value}'; choose from {choices}").format(
+        what=heading(what, current()), value=clip(value), choices=named
+    )
+    raise UsageError(message + close_to(value, choices))
 
 
 def close_to(word: str, candidates: Iterable[str]) -> str:
     """`` (did you mean a or b?)`` for the candidates close to ``word``; empty if none is."""
     close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.5)
-    return f" (did you mean {' or '.join(close)}?)" if close else ""
+    return _(" (did you mean {names}?)").format(names=_(" or ").join(close)) if close else ""
 
 
 def industry_id(kb: KnowledgeBase, value: str | None) -> str | None:

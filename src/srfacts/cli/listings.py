@@ -25,6 +25,7 @@ from srfacts.cli.options import (
 )
 from srfacts.cli.streams import TERMINAL, emit, is_tty, note_cut, use_color, width
 from srfacts.core.errors import clip
+from srfacts.core.i18n import N_, _
 from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, STATUSES, TIERS
 from srfacts.core.timeline import timeline as dated
 from srfacts.output.formats import BOM, Column, spreadsheet_rows
@@ -33,13 +34,14 @@ from srfacts.output.views import (
     TIMELINE_COLUMNS_EN,
     TIMELINE_FIELDS,
     columns_for,
+    localized,
     parse_fields,
     record_fields,
     render,
     shown_names,
 )
 
-LIMIT_HINT = "without --limit for all"
+LIMIT_HINT = N_("without --limit for all")
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
@@ -116,7 +118,7 @@ def industries(
         rows,
         output,
         "industry",
-        "no industry matches",
+        _("no industry matches"),
         group_by,
         fields,
         language(ctx),
@@ -153,7 +155,7 @@ def metrics(
         rows,
         output_format(fmt, as_json),
         "metric",
-        "no metric matches",
+        _("no metric matches"),
         None,
         fields,
         language(ctx),
@@ -166,10 +168,10 @@ def _chart(found: Any, other_output: bool, lang: str) -> None:
     from srfacts.output.charts import chart_groups, render_charts  # only for --chart
 
     if other_output:
-        raise UsageError("--chart draws bars; it takes no --format, --json or --fields")
+        raise UsageError(_("--chart draws bars; it takes no --format, --json or --fields"))
     groups = chart_groups(found)
     if not groups:
-        raise NotFoundError("none of these metrics belongs to a group of figures to chart")
+        raise NotFoundError(_("none of these metrics belongs to a group of figures to chart"))
     emit(render_charts(groups, lang=lang, color=use_color(), width=width()))
 
 
@@ -198,7 +200,7 @@ def claims(
         rows,
         output_format(fmt, as_json),
         "claim",
-        "no claim matches",
+        _("no claim matches"),
         None,
         fields,
         language(ctx),
@@ -231,7 +233,7 @@ def entities(
         rows,
         output,
         "entity",
-        "no entity matches",
+        _("no entity matches"),
         None,
         fields,
         language(ctx),
@@ -255,7 +257,7 @@ def sources(
         rows,
         output_format(fmt, as_json),
         "source",
-        "no source is recorded",
+        _("no source is recorded"),
         None,
         fields,
         language(ctx),
@@ -303,7 +305,9 @@ def glossary(
         if output == "table":
             note_cut(len(rows), len(held), LIMIT_HINT)
     if not rows:
-        raise NotFoundError(f"no glossary entry holds '{clip(term or '')}'" if term else "the glossary is empty")
+        raise NotFoundError(
+            _("no glossary entry holds '{term}'").format(term=clip(term or "")) if term else _("the glossary is empty")
+        )
 
 
 @commands.command(epilog="Example: srfacts timeline --year 2022 --json")
@@ -328,7 +332,7 @@ def timeline(
     lang = language(ctx)
     every = dated(kb, year=year, record_type=chosen)
     rows = _for_spreadsheet(timeline_rows(every[:limit], lang, output), output, (bom, spreadsheet_safe))
-    columns = TIMELINE_COLUMNS_EN if lang == "en" else TIMELINE_COLUMNS
+    columns = TIMELINE_COLUMNS_EN if lang == "en" else localized(TIMELINE_COLUMNS, lang)
     if rows or output == "json":
         emit(
             _bom(bom)
@@ -346,4 +350,4 @@ def timeline(
         if output == "table":
             note_cut(len(rows), len(every), LIMIT_HINT)
     if not rows:
-        raise NotFoundError("no dated record matches")
+        raise NotFoundError(_("no dated record matches"))

@@ -20,6 +20,7 @@ from srfacts.cli.options import (
 )
 from srfacts.cli.streams import TERMINAL, emit, is_tty, note_cut, progress, use_color, width
 from srfacts.core.errors import clip
+from srfacts.core.i18n import _
 from srfacts.core.records import RECORD_TYPES
 from srfacts.output.views import parse_fields, record_fields, record_view, render_hits
 from srfacts.store.loader import find
@@ -78,7 +79,7 @@ def search(
         if output == "table":
             note_cut(len(hits), found.total)
     if not found.hits:
-        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
+        raise NotFoundError(_("nothing matches '{query}'").format(query=clip(text)), found.suggestions)
 
 
 @commands.command(
@@ -101,7 +102,7 @@ def ask(
     if result is None:
         if as_json:
             emit("null\n")
-        raise NotFoundError(f"nothing matches '{clip(text)}'", found.suggestions)
+        raise NotFoundError(_("nothing matches '{query}'").format(query=clip(text)), found.suggestions)
     emit(answer_json(result) if as_json else answer_text(result, language(ctx)))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from srfacts.cli.boundary import NotFoundError, UsageError
 from srfacts.core.errors import clip
+from srfacts.core.i18n import _
 from srfacts.core.records import KnowledgeBase, Record
 from srfacts.store.loader import find
 
@@ -38,16 +39,21 @@ def wanted_words(words: Sequence[str]) -> list[str]:
         else:
             out.append(word)
     if not out:
-        raise UsageError("no id given (stdin was empty)")
+        raise UsageError(_("no id given (stdin was empty)"))
     return out
 
 
 def _ambiguous(word: str, found: Iterable[Record], lang: str) -> UsageError:
     found = list(found)
     lines = [f"  {r.id}  {r.label_en if lang == 'en' else r.label}" for r in found[:CANDIDATES_SHOWN]]
-    more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
+    more = (
+        "\n  " + _("... and {count} more").format(count=len(found) - CANDIDATES_SHOWN)
+        if len(found) > CANDIDATES_SHOWN
+        else ""
+    )
     listed = "\n".join(lines) + more
-    return UsageError(f"'{clip(word)}' names {len(found)} records; give one of their ids:\n{listed}")
+    names = _("'{word}' names {count} records; give one of their ids:").format(word=clip(word), count=len(found))
+    return UsageError(f"{names}\n{listed}")
 
 
 def resolve(kb: KnowledgeBase, word: str, data: Any, lang: str = "zh") -> Record:
@@ -74,4 +80,6 @@ def resolve(kb: KnowledgeBase, word: str, data: Any, lang: str = "zh") -> Record
     import difflib
 
     close = difflib.get_close_matches(word, list(kb.by_id), n=3, cutoff=0.5)
-    raise NotFoundError(f"no record has the id or name '{clip(word)}'; try: srfacts search {clip(word)}", close)
+    raise NotFoundError(
+        _("no record has the id or name '{word}'; try: srfacts search {word}").format(word=clip(word)), close
+    )

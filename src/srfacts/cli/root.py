@@ -16,7 +16,9 @@ from typer.models import CommandInfo, TyperInfo
 from srfacts.cli.boundary import SafeGroup
 from srfacts.cli.options import Language
 from srfacts.cli.streams import TERMINAL, emit
+from srfacts.core.i18n import current, from_environment, set_language
 from srfacts.core.version import __version__
+from srfacts.output.tables import set_ambiguous_width
 
 EXAMPLES = """\b
 Examples:
@@ -47,7 +49,7 @@ COMMANDS = {
     "cache": "tools",
 }
 # The global options that take a value (the word after them is that value, never a command name).
-OPTIONS_WITH_VALUE = ("--data", "--lang")
+OPTIONS_WITH_VALUE = ("--data", "--lang", "--ambiguous-width")
 
 
 class RootApp(typer.Typer):
@@ -152,11 +154,27 @@ def main_options(
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
     lang: Annotated[
-        Language,
+        Language | None,
         typer.Option(
-            "--lang", envvar="SRFACTS_LANG", case_sensitive=False, help="Language of tables and show: zh or en."
+            "--lang",
+            case_sensitive=False,
+            show_default=False,
+            help="Language of the interface and the data shown: zh or en (default: SRFACTS_LANG, else the "
+            "locale: LC_ALL, LC_MESSAGES, LANG; else zh).",
         ),
-    ] = Language.zh,
+    ] = None,
+    ambiguous_width: Annotated[
+        int,
+        typer.Option(
+            "--ambiguous-width",
+            envvar="SRFACTS_AMBIGUOUS_WIDTH",
+            min=1,
+            max=2,
+            metavar="1|2",
+            help="Columns your terminal draws East Asian ambiguous characters in (“ ” … ①): 1 in most "
+            "terminals, 2 in those set up for CJK; tables are measured by it.",
+        ),
+    ] = 1,
     wide: Annotated[
         bool, typer.Option("--wide", help="On a terminal, wrap long text in tables instead of cutting it with ….")
     ] = False,
@@ -169,8 +187,10 @@ def main_options(
     ] = False,
 ) -> None:
     """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
-    ctx.obj = {"data": data, "lang": lang.value, "traceback": traceback}
+    set_language(lang.value if lang is not None else from_environment())
+    ctx.obj = {"data": data, "lang": current(), "traceback": traceback}
     TERMINAL["wide"] = wide
+    set_ambiguous_width(ambiguous_width)
     TERMINAL["pager"] = not no_pager
 
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from srfacts.core.i18n import N_, _
 from srfacts.output.safe import neutralise
 
 if TYPE_CHECKING:
@@ -111,11 +112,11 @@ def _paged(text: str) -> bool:
             continue
 
 
-def note_cut(shown: int, total: int, hint: str = "--all for all") -> None:
+def note_cut(shown: int, total: int, hint: str = N_("--all for all")) -> None:
     """On a terminal, say under a table that it shows ``shown`` of its ``total`` records (nothing when
     it shows all; on stderr, so that a pager or a pipe carries the data alone)."""
     if shown < total and is_tty():
-        sys.stderr.write(f"{shown} of {total} shown; {hint}\n")
+        sys.stderr.write(_("{shown} of {total} shown; {hint}").format(shown=shown, total=total, hint=_(hint)) + "\n")
 
 
 def safe(message: str) -> str:

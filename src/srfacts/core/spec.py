@@ -19,6 +19,7 @@ equal weight in this order; the export's full-text columns of a record table fol
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from srfacts.core.i18n import heading
 from srfacts.core.records import (
     CLAIM_KINDS,
     ENTITY_KINDS,
@@ -72,7 +73,6 @@ class Field(NamedTuple):
     target: str = ""  # the record type a ref, refs or inputs field refers to
     weight: float = 0.0  # BM25F search weight (0: not searched)
     naming: bool = False  # a name of the record: whole-name matches rank higher, did-you-mean reads it
-    header: str = ""  # table header in Chinese tables (default: the name)
     header_en: str = ""  # table header in English tables (default: the name without _en)
     read: bool = True  # False: derived on load, never in the file
     on_load: tuple[str, ...] = ()  # choices only loading sets, never the file
@@ -83,10 +83,10 @@ class Field(NamedTuple):
         return tuple(c for c in self.choices if c not in self.on_load)
 
     def heading(self, lang: str = "zh") -> str:
-        """The table header in ``lang``."""
+        """The table header in ``lang``: English from the spec, Chinese from the catalogue (``srfacts.core.i18n``)."""
         if lang == "en":
             return self.header_en or self.name.removesuffix("_en")
-        return self.header or self.name
+        return heading(self.name, lang)
 
 
 FIELDS: dict[str, Field] = {
@@ -128,7 +128,7 @@ FIELDS: dict[str, Field] = {
         Field("uncaptured_numbers", "allow", "Numbers of the source no record captures on purpose, each with the "
               "reason."),
         Field("cluster", "bool", "true for the 千亿级 (100-billion-yuan) clusters being cultivated.",
-              header="千亿级 cluster", header_en="100-billion cluster"),
+              header_en="100-billion cluster"),
         Field("group", "id", "Figures the source presents together, sharing unit and period (charted by `srfacts "
               "metrics --chart`)."),
         Field("industries", "refs", "Ids of the industries this record concerns.", target="industry"),

@@ -4,45 +4,34 @@ candidates as such). Plain text; every value passes through ``neutralise``."""
 
 from typing import Any
 
+from srfacts.core.i18n import N_, label, tr
 from srfacts.output.formats import to_json
 from srfacts.output.safe import neutralise
 from srfacts.output.views import figure
 from srfacts.search.answer import Answer
 
+# What the answer's parts are called (English msgids; the catalogue has them in Chinese).
 LABELS = {
-    "zh": {
-        "period": "时间",
-        "scope": "范围",
-        "rank": "排名",
-        "status": "状态",
-        "target": "目标",
-        "source": "来源",
-        "others": "其他可能的记录",
-        "unclear": "没有一条记录明显最符合，候选如下",
-        "more": "详情",
-    },
-    "en": {
-        "period": "period",
-        "scope": "scope",
-        "rank": "rank",
-        "status": "status",
-        "target": "target",
-        "source": "source",
-        "others": "Other likely records",
-        "unclear": "No record is clearly the best answer; the candidates",
-        "more": "more",
-    },
+    "period": N_("period"),
+    "scope": N_("scope"),
+    "rank": N_("rank"),
+    "source": N_("source"),
+    "others": N_("Other likely records"),
+    "unclear": N_("No record is clearly the best answer; the candidates"),
+    "more": N_("more"),
 }
 
 
 def answer_text(found: Answer, lang: str = "zh") -> str:
     """The answer as lines of text."""
-    words = LABELS["en" if lang == "en" else "zh"]
+    words = {key: tr(text, lang) for key, text in LABELS.items()}
+    words["target"] = label("status", "target", lang)
     english = lang == "en"
     best = found.best.to_dict()
     lines: list[str] = []
+    colon = ":" if english else "："
     if not found.clear:
-        lines.append(f"{words['unclear']}:")
+        lines.append(f"{words['unclear']}{colon}")
         lines.append("")
     lines.append(_headline(best, english))
     facts = _facts(best, words, english)
@@ -51,11 +40,11 @@ def answer_text(found: Answer, lang: str = "zh") -> str:
     if best.get("quote"):
         lines.append(f"  “{best['quote']}”")
     if found.source is not None:
-        lines.append(f"  {words['source']}: {_citation(found.source.to_dict(), english)}")
-    lines.append(f"  {words['more']}: srfacts show {best['id']}")
+        lines.append(f"  {words['source']}{colon}{_citation(found.source.to_dict(), english)}")
+    lines.append(f"  {words['more']}{colon}srfacts show {best['id']}")
     if found.others:
         lines.append("")
-        lines.append(f"{words['others']}:")
+        lines.append(f"{words['others']}{colon}")
         for hit in found.others:
             row = hit.to_dict()
             lines.append(f"  {row['id']}  {_headline(row, english)}")
@@ -71,7 +60,7 @@ def _headline(row: dict[str, Any], english: bool) -> str:
     label = str(row.get("name_en" if english else "name") or row.get("text_en" if english else "text") or "")
     label = label or str(row.get("title_en" if english else "title") or row.get("id"))
     if row.get("type") == "metric":
-        return f"{label}: {figure(row, 'en' if english else 'zh')}"
+        return f"{label}: {figure(row, 'en')}" if english else f"{label}：{figure(row, 'zh')}"
     return label
 
 

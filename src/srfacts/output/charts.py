@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from srfacts.core.i18n import heading, tr
 from srfacts.core.records import Metric
 from srfacts.core.units import QUALIFIER_MARKS, english_figure
 from srfacts.output.safe import neutralise
@@ -57,7 +58,11 @@ def bar_length(value: Decimal, largest: Decimal, width: int) -> float:
 
 def title(group: ChartGroup, lang: str = "zh") -> str:
     """The heading of a chart: group id, period and unit."""
-    return f"{group.group} ({group.period or 'no year stated'}, {unit_name(group.unit, lang)})"
+    period = group.period or tr("no year stated", lang)
+    if lang == "en":
+        return f"{group.group} ({period}, {unit_name(group.unit, lang)})"
+    unit = heading("unit", lang)
+    return f"{group.group}（{period}，{unit}：{unit_name(group.unit, lang)}）"
 
 
 def _name(metric: Metric, lang: str) -> str:

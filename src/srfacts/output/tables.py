@@ -15,16 +15,53 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+# How wide the terminal draws East Asian "ambiguous" characters (“ ” ‘ ’ … · ① ...): one column in
+# most terminals, two in those set up for CJK (``--ambiguous-width 2``, SRFACTS_AMBIGUOUS_WIDTH=2).
+AMBIGUOUS = {"width": 1}
+
+
+def set_ambiguous_width(width: int) -> None:
+    """Measure ambiguous characters as ``width`` (1 or 2) columns, here and in Rich's tables."""
+    AMBIGUOUS["width"] = 2 if width == 2 else 1
+
+
 def display_width(text: str) -> int:
-    """Columns a string takes in a terminal: wide East Asian characters count two."""
+    """Columns a string takes in a terminal: wide East Asian characters count two, ambiguous ones
+    as the terminal draws them (``AMBIGUOUS``)."""
     if text.isascii():
         return len(text)
+    ambiguous = AMBIGUOUS["width"]
     width = 0
     for char in text:
         if unicodedata.combining(char):
             continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        kind = unicodedata.east_asian_width(char)
+        width += 2 if kind in ("W", "F") else ambiguous if kind == "A" else 1
     return width
+
+
+def _rich_measures_ambiguous_as_wide() -> None:
+    """Have Rich measure ambiguous characters two columns wide, as the terminal draws them.
+
+    Rich has no setting for it: its cell measure looks each character up through
+    ``rich.cells.get_character_cell_size``, which is wrapped here once (tests draw tables with
+    it and check every line against this module's ``display_width``)."""
+    import rich.cells as cells
+
+    if getattr(cells.get_character_cell_size, "ambiguous_wide", False):
+        return
+    measured = cells.get_character_cell_size
+
+    def wide_when_ambiguous(character: str, *args: Any) -> int:
+        size = int(measured(character, *args))
+        return 2 if size == 1 and unicodedata.east_asian_width(character) == "A" else size
+
+    wide_when_ambiguous.ambiguous_wide = True  # type: ignore[attr-defined]
+    cells.get_character_cell_size = wide_when_ambiguous  # type: ignore[assignment]
+    for cached in ("cached_cell_len", "get_character_cell_size"):
+        clear = getattr(getattr(cells, cached, None), "cache_clear", None)
+        if clear is not None:
+            clear()
 
 
 def plain_table(
@@ -162,6 +199,8 @@ def to_table(
     from rich.table import Table
     from rich.text import Text
 
+    if AMBIGUOUS["width"] == 2:
+        _rich_measures_ambiguous_as_wide()
     filled = [c for c in columns if any(_filled(row.get(c.key)) for row in rows)] or list(columns[:1])
     if width is None:
         placed: list[tuple[Column, int]] | None = [(c, _natural(rows, c, cell_width)) for c in filled]
@@ -178,6 +217,8 @@ def to_table(
         pad_edge=False,
         expand=False,
     )
+    from srfacts.output.wrap import break_offsets
+
     for column, size in placed:
         whole = column.key not in PROSE
         table.add_column(
@@ -192,7 +233,7 @@ def to_table(
             table.add_section()
         previous = row.get(group_by) if group_by else None
         cells = []
-        for column, _ in placed:
+        for column, size in placed:
             raw = cell(row.get(column.key))
             text = Text(neutralise(raw))
             spans = (highlight or {}).get((index, column.key), [])
@@ -200,6 +241,8 @@ def to_table(
                 if len(text) != len(raw):
                     start, end = len(neutralise(raw[:start])), len(neutralise(raw[:end]))
                 text.stylize("bold reverse" if color else "", start, end)
+            if wide and column.key in PROSE and size:  # wrapped by the rules of Chinese typography
+                text = Text("\n").join(text.divide(break_offsets(text.plain, size, cell_width)))
             cells.append(text)
         table.add_row(*cells)
     buffer = io.StringIO()
@@ -214,6 +257,8 @@ def text_console(buffer: io.StringIO, *, color: bool, width: int | None) -> "Con
     """
     from rich.console import Console
 
+    if AMBIGUOUS["width"] == 2:
+        _rich_measures_ambiguous_as_wide()
     return Console(
         file=buffer,
         width=width or 100_000,

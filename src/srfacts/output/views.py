@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from srfacts.core.errors import InvalidValueError
+from srfacts.core.i18n import H_, heading, label, tr
 from srfacts.core.spec import FIELDS, RECORD_SPECS
 from srfacts.core.units import UNITS, english_figure, figure_text
 from srfacts.output.formats import NESTED_FIELDS, Column, flatten, to_csv, to_json, to_jsonl, to_markdown, to_tsv
@@ -41,16 +42,25 @@ def figure(row: dict[str, Any], lang: str = "zh") -> str:
     return figure_text(row.get("qualifier"), row.get("value"), str(row.get("unit") or ""))
 
 
+# Fields whose value is one of a spec's choices: a Chinese table shows its label (tier leading: 主导).
+CHOICE_FIELDS = ("type", "tier", "status", "kind", "qualifier")
+
+
 def display_row(row: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
-    """A record mapping with the human forms a table shows (figure, rank, cluster)."""
+    """A record mapping with the human forms a table shows (figure, rank, cluster, choices' labels)."""
     shown = dict(row)
     english = lang == "en"
+    if not english:
+        for name in CHOICE_FIELDS:
+            if isinstance(row.get(name), str):  # a metric's kind (in the timeline) is its status
+                of = "status" if name == "kind" and row.get("type") == "metric" else name
+                shown[name] = label(of, row[name], lang)
     if row.get("type") == "metric" and "value" in row:
         shown["figure"] = figure(row, lang)
         rank = row.get("rank")
         shown["rank"] = f"{rank['scope_en' if english else 'scope']} #{rank['position']}" if rank else ""
     if row.get("type") == "industry":
-        shown["cluster"] = ("100-billion" if english else "千亿级") if row.get("cluster") else ""
+        shown["cluster"] = tr("100-billion", lang) if row.get("cluster") else ""
     return shown
 
 
@@ -123,7 +133,7 @@ def render(
     if fields:
         if fmt in ("table", "markdown"):
             shown = select_fields((display_row(r, lang) for r in rows), fields)
-            columns = [Column(f, f) for f in fields]
+            columns = [Column(f, heading(f, lang)) for f in fields]
             group_by = group_by if group_by in fields else None
         rows = select_fields(({**display_row(r, lang), **r} for r in rows), fields)  # computed columns too
     if fmt == "json":
@@ -142,23 +152,30 @@ def render(
 
 
 TIMELINE_COLUMNS = (
-    Column("period", "period"),
-    Column("type", "type"),
-    Column("kind", "kind / status"),
-    Column("id", "id"),
-    Column("label", "name / text"),
-    Column("figure", "figure"),
+    Column("period", H_("period")),
+    Column("type", H_("type")),
+    Column("kind", H_("kind / status")),
+    Column("id", H_("id")),
+    Column("label", H_("name / text")),
+    Column("figure", H_("figure")),
 )
 TIMELINE_COLUMNS_EN = tuple(Column("label_en", c.header) if c.key == "label" else c for c in TIMELINE_COLUMNS)
 TIMELINE_FIELDS = ("period", "year_start", "year_end", "type", "id", "kind", "label", "label_en", "figure")
 
 HIT_COLUMNS = (
-    Column("type", "type"),
-    Column("id", "id"),
-    Column("label", "name / text"),
-    Column("detail", "detail"),
-    Column("matched", "matched"),
+    Column("type", H_("type")),
+    Column("id", H_("id")),
+    Column("label", H_("name / text")),
+    Column("detail", H_("detail")),
+    Column("matched", H_("matched")),
 )
+
+
+def localized(columns: Sequence[Column], lang: str) -> tuple[Column, ...]:
+    """``columns`` with their headers in ``lang``."""
+    return tuple(Column(c.key, heading(c.header, lang)) for c in columns)
+
+
 _LABEL_FIELDS = ("name", "text", "title")
 _LABEL_FIELDS_EN = ("name_en", "text_en", "title_en")
 
@@ -167,7 +184,10 @@ def _detail(row: dict[str, Any], lang: str = "zh") -> str:
     if row.get("type") == "metric":
         period = f" ({row['period']})" if row.get("period") else ""
         return figure(row, lang) + period
-    return str(row.get("kind") or row.get("tier") or row.get("published") or "")
+    for name in ("kind", "tier"):
+        if row.get(name):
+            return label(name, str(row[name]), lang)
+    return str(row.get("published") or "")
 
 
 MATCHES_SHOWN = 3  # distinct matched texts a table row shows (JSON has them all)
@@ -198,21 +218,21 @@ def hits_view(
     label_fields = _LABEL_FIELDS_EN if lang == "en" else _LABEL_FIELDS
     for index, hit in enumerate(hits):
         record = hit.record.to_dict()
-        label = hit.record.label_en if lang == "en" else hit.record.label
+        name = hit.record.label_en if lang == "en" else hit.record.label
         matched = _distinct_matches([m for m in hit.matches if m.field not in label_fields])
         rows.append(
             {
-                "type": hit.record.TYPE,
+                "type": label("type", hit.record.TYPE, lang),
                 "id": hit.record.id,
                 "score": hit.score,
-                "label": label,
+                "label": name,
                 "label_en": hit.record.label_en,
                 "detail": _detail(record, lang),
                 "matched": "; ".join(f"{m.field}: {m.text}" for m in matched),
             }
         )
         spans[(index, "label")] = [(m.start, m.end) for m in hit.matches if m.field in label_fields]
-    return rows, HIT_COLUMNS, spans
+    return rows, localized(HIT_COLUMNS, lang), spans
 
 
 _VIEW_SKIP = ("related", "context")
@@ -237,7 +257,7 @@ def record_view(
     ``fields`` keeps only those fields (``related`` and ``context`` included only when named);
     ``lang`` "en" shows the English fields in the tables and leaves out their Chinese twins.
     """
-    title = f"{shown.get('type')} {shown.get('id')}"
+    title = f"{label('type', str(shown.get('type') or ''), lang)} {shown.get('id')}"
     if fields:
         shown = {f: shown.get(f) for f in fields}
     if fmt == "json":
@@ -254,7 +274,7 @@ def record_view(
     english = lang == "en"
     flat_shown = flatten(shown)
     fields_shown = [
-        {"field": k, "value": f"{cell(v)} ({unit_name(v, lang)})" if english and k == "unit" else cell(v)}
+        {"field": heading(k, lang), "value": _field_value(k, v, lang)}
         for k, v in flat_shown.items()
         if k not in _VIEW_SKIP
         and v not in (None, [], "")
@@ -263,24 +283,34 @@ def record_view(
     if english and shown.get("type") == "metric" and shown.get("value") is not None and "value" in shown:
         at = next((i for i, f in enumerate(fields_shown) if f["field"] == "value"), len(fields_shown))
         fields_shown.insert(at, {"field": "figure", "value": figure(shown, "en")})
-    label = "label_en" if english else "label"
-    related = [{"id": r["id"], "type": r["type"], "label": r[label]} for r in shown.get("related") or []]
-    pair = (Column("field", "field"), Column("value", "value"))
-    linked = (Column("id", "id"), Column("type", "type"), Column("label", "name / text"))
+    named = "label_en" if english else "label"
+    related = [
+        {"id": r["id"], "type": label("type", r["type"], lang), "label": r[named]} for r in shown.get("related") or []
+    ]
+    pair = localized((Column("field", H_("field")), Column("value", H_("value"))), lang)
+    linked = localized((Column("id", H_("id")), Column("type", H_("type")), Column("label", H_("name / text"))), lang)
     if fmt == "markdown":
         out = to_markdown(fields_shown, pair)
         if shown.get("context"):
             context = shown["context"]
             sentence, start, end = neutralise(context["sentence"]), context["start"], context["end"]
             out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
-        return out + ("\n**Related**\n\n" + to_markdown(related, linked) if related else "")
+        heading_related = tr("Related", lang)
+        return out + (f"\n**{heading_related}**\n\n" + to_markdown(related, linked) if related else "")
     out = to_table(fields_shown, pair, title=title, color=color, width=width, wide=True)
     context = shown.get("context")
     if context:
-        out += "\n" + quote_in_context(context, color=color, width=width)
+        out += "\n" + quote_in_context(context, color=color, width=width, lang=lang)
     if related:
-        out += "\n" + to_table(related, linked, title="related", color=color, width=width, wide=True)
+        out += "\n" + to_table(related, linked, title=tr("related", lang), color=color, width=width, wide=True)
     return out
+
+
+def _field_value(name: str, value: Any, lang: str) -> str:
+    """A value as ``show`` lists it: a unit with its English name in English, a choice's label in Chinese."""
+    if lang == "en":
+        return f"{cell(value)} ({unit_name(value, lang)})" if name == "unit" else cell(value)
+    return label(name, value, lang) if name in CHOICE_FIELDS and isinstance(value, str) else cell(value)
 
 
 def records_view(shown: Sequence[dict[str, Any]], fmt: str, **settings: Any) -> str:
@@ -297,13 +327,16 @@ def records_view(shown: Sequence[dict[str, Any]], fmt: str, **settings: Any) -> 
     return "\n".join(record_view(s, fmt, **settings) for s in shown)
 
 
-def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int | None = None) -> str:
+def quote_in_context(
+    context: dict[str, Any], *, color: bool = False, width: int | None = None, lang: str = "zh"
+) -> str:
     """The source sentence with the quoted span emphasised (marked «like this» without colour)."""
     from rich.text import Text
 
     sentence, start, end = str(context["sentence"]), int(context["start"]), int(context["end"])
+    introduction = tr("in the source: ", lang)
     if not color and width is None:
-        return "in the source: " + neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}") + "\n"
+        return introduction + neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}") + "\n"
     if color:
         text = Text(neutralise(sentence[:start]))
         text.append(neutralise(sentence[start:end]), style="bold reverse")
@@ -311,7 +344,15 @@ def quote_in_context(context: dict[str, Any], *, color: bool = False, width: int
     else:
         text = Text(neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}"))
     buffer = io.StringIO()
-    text_console(buffer, color=color, width=width).print(Text("in the source: ", style="bold" if color else "") + text)
+    console = text_console(buffer, color=color, width=width)
+    shown = Text(introduction, style="bold" if color else "") + text
+    if width:  # lines broken by the rules of Chinese typography, never before a closing mark
+        from rich.cells import cell_len
+
+        from srfacts.output.wrap import break_offsets
+
+        shown = Text("\n").join(shown.divide(break_offsets(shown.plain, width, cell_len)))
+    console.print(shown)
     return buffer.getvalue()
 
 
