@@ -36,9 +36,12 @@ def test_jsonl_csv_tsv_table_and_markdown_take_the_fields(run) -> None:
     tsv = run("metrics", "--fields", fields, "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "id\tvalue\tunit" and "above-size-enterprises-total-2022\t2248\t户" in tsv
     table = run("metrics", "--fields", fields).stdout.splitlines()
-    assert table[0].split() == ["id", "|", "value", "|", "unit"]
+    assert table[0].split() == ["编号", "|", "值", "|", "单位"]  # the headers in the interface's language
+    assert run("--lang", "en", "metrics", "--fields", fields).stdout.split()[:5] == ["id", "|", "value", "|", "unit"]
     markdown = run("metrics", "--fields", fields, "--format", "markdown").stdout.splitlines()
-    assert markdown[0] == "| id | value | unit |"
+    assert markdown[0] == "| 编号 | 值 | 单位 |"
+    by_headers = run("metrics", "--fields", "编号,值,单位", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in by_headers] == jsonl  # the headers a table shows name the fields
 
 
 def test_a_nested_field_is_flattened_in_csv_and_readable_in_a_table(run) -> None:

@@ -160,7 +160,7 @@ def test_ask_and_show_speak_the_language() -> None:
     asked = run("ask", "上饶规上工业企业一共有多少家？")
     assert asked.exit_code == 0 and "来源：" in asked.stdout and "详情：srfacts show" in asked.stdout
     shown = run("show", "above-size-enterprises-total-2022")
-    assert shown.stdout.startswith("指标 above-size-enterprises-total-2022") and "原文：" in shown.stdout
+    assert shown.stdout.startswith("指标 above-size-enterprises-total-2022") and "原文语境：" in shown.stdout
     assert "状态" in shown.stdout and "实际" in shown.stdout
     english = run("--lang", "en", "show", "above-size-enterprises-total-2022")
     assert english.stdout.startswith("metric above-size") and "in the source:" in english.stdout
@@ -247,7 +247,7 @@ def test_wrapped_cells_on_a_terminal_keep_closing_punctuation_off_the_line_start
     cells = [cell for line in shown.splitlines()[2:] for cell in _cells(line) if cell]
     assert cells and not [cell for cell in cells if cell[0] in NO_LINE_START]
     quoted = _terminal("show above-size-enterprises-total-2022", columns)
-    tail = quoted[quoted.index("原文：") :].splitlines()
+    tail = quoted[quoted.index("原文语境：") :].splitlines()
     assert len(tail) > 1 and not [line for line in tail[1:] if line[:1] in NO_LINE_START]
 
 

@@ -55,8 +55,6 @@ def click_text(text: str) -> str:
 def translate_commands(command: Any) -> None:
     """Have ``command`` and all it holds show their help in the run's language (translated when a
     help page or a usage line is drawn, not before: most runs draw none)."""
-    if current() == "en":
-        return
     command.context_class = _context_class(command.context_class)
     for sub in getattr(command, "commands", {}).values():
         translate_commands(sub)
@@ -64,7 +62,7 @@ def translate_commands(command: Any) -> None:
 
 def _translate_help(command: Any) -> None:
     """Swap the English help of ``command``, its options and subcommands for its translation (once)."""
-    if getattr(command, "_srfacts_translated", False):
+    if current() == "en" or getattr(command, "_srfacts_translated", False):
         return
     command._srfacts_translated = True
     for attribute in ("help", "short_help", "epilog"):
@@ -79,12 +77,13 @@ def _translate_help(command: Any) -> None:
 
 
 def _context_class(base: type) -> type:
-    """``base`` with its help page and usage line in the run's language."""
+    """``base`` with its help page and usage line in the run's language, wrapped by display width."""
     if getattr(base, "localized", False):
         return base
 
     class LocalizedContext(base):  # type: ignore[misc]
         localized = True
+        formatter_class = _formatter_class(base.formatter_class)
 
         def get_help(self) -> str:
             _translate_help(self.command)
@@ -94,3 +93,62 @@ def _context_class(base: type) -> type:
             return click_text(str(super().get_usage()))
 
     return LocalizedContext
+
+
+def _formatter_class(base: type) -> type:
+    """Click's help formatter, measuring text in terminal columns (a Chinese character takes two)
+    and breaking lines by the rules of Chinese typography; Click counts characters, so Chinese help
+    would run past the edge of the terminal."""
+
+    class WideCharFormatter(base):  # type: ignore[misc]
+        def write_heading(self, heading: str) -> None:
+            self.write(f"{'':>{self.current_indent}}{click_text(heading + ':')}\n")
+
+        def write_text(self, text: str) -> None:
+            indent = " " * self.current_indent
+            self.write(wrap_help(text, self.width, indent, indent) + "\n")
+
+        def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+            from srfacts.output.tables import display_width
+
+            rows = [(first, click_text(second or "")) for first, second in rows]
+            first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+            for first, second in rows:
+                self.write(f"{'':>{self.current_indent}}{first}")
+                if not second:
+                    self.write("\n")
+                    continue
+                if display_width(first) <= first_col - col_spacing:
+                    self.write(" " * (first_col - display_width(first)))
+                else:
+                    self.write("\n" + " " * (first_col + self.current_indent))
+                lines = wrap_help(second, max(self.width - first_col - 2, 10)).splitlines() or [""]
+                self.write(lines[0] + "\n")
+                for line in lines[1:]:
+                    self.write(f"{'':>{first_col + self.current_indent}}{line}\n" if line else "\n")
+
+    return WideCharFormatter
+
+
+def wrap_help(text: str, width: int, first_indent: str = "", indent: str = "") -> str:
+    """Help text wrapped to ``width`` terminal columns, paragraph by paragraph as Click does (a
+    paragraph starting with a ``\\b`` line is kept as it is), with Chinese line-breaking rules."""
+    from srfacts.output.tables import display_width
+    from srfacts.output.wrap import break_offsets
+
+    out: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text.expandtabs().strip("\n")):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":
+            out += [(indent if out else first_indent) + line for line in lines[1:]]
+        else:
+            joined = ""
+            for line in (line.strip() for line in lines):
+                wide = joined and not joined[-1].isascii() and line and not line[0].isascii()
+                joined += line if not joined or wide else " " + line
+            room = max(width - len(indent), 10)
+            offsets = break_offsets(joined, room, display_width)
+            for start, end in zip([0, *offsets], [*offsets, len(joined)], strict=True):
+                out.append((indent if out else first_indent) + joined[start:end].rstrip())
+        out.append("")
+    return "\n".join(out[:-1])

@@ -84,8 +84,9 @@ def shown_names(record_type: str) -> dict[str, str]:
 def parse_fields(text: str, available: Sequence[str], names: dict[str, str] | None = None) -> tuple[str, ...]:
     """``--fields id,value,unit`` as a tuple; an unknown field is a usage error listing those available.
 
-    ``names`` maps the other names a field goes by (the table's headers) to the field."""
-    names = names or {}
+    ``names`` maps the other names a field goes by (the table's headers) to the field; a field's
+    Chinese header names it too (``编号`` is ``id``)."""
+    names = {**{heading(f, "zh"): f for f in available}, **(names or {})}
     asked = (f.strip() for f in text.split(",") if f.strip())
     wanted = tuple(dict.fromkeys(f if f in available else names.get(f, names.get(f.casefold(), f)) for f in asked))
     available = (*available, *(key for key in dict.fromkeys(names.values()) if key not in available))
@@ -204,7 +205,7 @@ def _distinct_matches(matches: Sequence[Any]) -> list[Any]:
 def search_fields() -> tuple[str, ...]:
     """Every field a search hit can carry: the fields of every record type, ``score`` and ``matched``."""
     names = [f for record_type in RECORD_SPECS for f in record_fields(record_type)]
-    return (*dict.fromkeys(names), "score", "matched")
+    return (*dict.fromkeys(names), H_("score"), H_("matched"))
 
 
 def hits_view(
@@ -235,7 +236,7 @@ def hits_view(
     return rows, localized(HIT_COLUMNS, lang), spans
 
 
-_VIEW_SKIP = ("related", "context")
+_VIEW_SKIP = (H_("related"), H_("context"))
 # In English, a field whose curated English twin is shown (name -> name_en) is left out of `show`.
 _CHINESE_TWINS = {name for name in FIELDS if f"{name}_en" in FIELDS} | {
     f"{name}_{key}" for name, keys in NESTED_FIELDS.items() for key in keys if f"{key}_en" in keys
