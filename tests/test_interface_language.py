@@ -129,6 +129,7 @@ def test_chinese_tables_have_chinese_headers_and_labels_and_json_does_not_change
         (("metrics",), "--status=目标", "--status=target"),
         (("entities",), "--kind=公司", "--kind=company"),
         (("claims",), "--kind=奖项", "--kind=award"),
+        (("industries",), "--sort=名称", "--sort=name"),  # an order by the header of its column
     ],
 )
 def test_filters_take_the_chinese_labels(args: tuple[str, ...], chinese: str, english: str) -> None:

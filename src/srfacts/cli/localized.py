@@ -76,7 +76,7 @@ def _translate_help(command: Any) -> None:
         _translate_help(sub)
 
 
-def _context_class(base: type) -> type:
+def _context_class(base: Any) -> Any:
     """``base`` with its help page and usage line in the run's language, wrapped by display width."""
     if getattr(base, "localized", False):
         return base

@@ -103,12 +103,13 @@ def choice_context(field: str) -> str:
 
 
 def value_of(field: str, word: str, choices: tuple[str, ...]) -> str | None:
-    """The choice a label names, in either language (``主导`` or ``leading`` is ``leading``); None if none."""
+    """The choice a label names, in either language (``主导`` or ``leading`` is ``leading``), or a
+    column's header (``层级`` is ``tier``); None if none."""
     if word in choices:
         return word
     folded = word.strip().casefold()
     zh = catalogue("zh")
-    for value in choices:
-        if folded in (value.casefold(), zh.pgettext(choice_context(field), value).casefold()):
+    for value in choices:  # by its label, or by its column header (--sort 层级 is --sort tier)
+        if folded in (value.casefold(), zh.pgettext(choice_context(field), value), zh.pgettext(COLUMN, value)):
             return value
     return None
