@@ -5,7 +5,8 @@ it shows and the exit status. Nothing here knows of commands, options or exit co
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
+
+from srfacts.core.tuples import NamedTuple
 
 # Stable problem codes: `file:line: CODE message`. The README's table is tested against this.
 CODES: dict[str, str] = {

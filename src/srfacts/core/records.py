@@ -9,8 +9,9 @@ required, its choices, search weight, headers and description) is said once, in
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from srfacts.core.tuples import NamedTuple
 from srfacts.core.values import AllowedNumber, Derivation, Rank
 from srfacts.core.values import GlossaryTerm as GlossaryTerm  # re-exported: the knowledge base holds them
 from srfacts.core.values import SynonymGroup as SynonymGroup
@@ -50,6 +51,8 @@ def is_decimal(value: Any) -> bool:
 
 def plain(value: Any) -> Any:
     """A JSON-ready copy: Decimal to int or float, tuples to lists, records to mappings."""
+    if value is None or isinstance(value, str):  # most fields: as they are
+        return value
     if is_decimal(value):
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if hasattr(value, "to_dict"):

@@ -1,8 +1,9 @@
 """Dated records in time order: what happened, or is due, when."""
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from srfacts.core.records import Claim, KnowledgeBase, Metric, period_years
+from srfacts.core.tuples import NamedTuple
 from srfacts.core.units import figure_text
 
 

@@ -1,6 +1,8 @@
 """The unit table: each unit as the article writes it, its base unit and factor."""
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from srfacts.core.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from decimal import Decimal

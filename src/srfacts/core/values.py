@@ -5,7 +5,9 @@ Named tuples, like the records (``srfacts.core.records``), each with ``to_dict``
 spec (``srfacts.core.spec``) names the field kind each one is read and stored as.
 """
 
-from typing import Any, NamedTuple
+from typing import Any
+
+from srfacts.core.tuples import NamedTuple
 
 
 class AllowedNumber(NamedTuple):

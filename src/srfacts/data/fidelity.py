@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NamedTuple
 
 from srfacts.core.errors import Problem
 from srfacts.core.records import Claim, KnowledgeBase, Metric, Source, period_years
+from srfacts.core.tuples import NamedTuple
 
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 SENTENCE_END = "。！？!?"

@@ -5,9 +5,10 @@ The answer is the best search hit; it is *clear* when its score leads the next o
 line renders ``Answer``.
 """
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from srfacts.core.records import Source
+from srfacts.core.tuples import NamedTuple
 from srfacts.search.score import Hit
 
 CLEAR_LEAD = 1.15  # the best score must be at least this many times the next one to be a clear answer

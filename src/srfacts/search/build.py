@@ -17,9 +17,9 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from importlib import resources
-from typing import NamedTuple
 
 from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
+from srfacts.core.tuples import NamedTuple
 from srfacts.search.entries import NAME_FIELDS, Facets, QuestionWords, field_texts, record_facets
 from srfacts.search.postings import build_postings, index_tokens
 from srfacts.search.text import Stemmer, is_cjk, normalise, normalise_with_offsets

@@ -7,10 +7,11 @@ in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from srfacts.core.records import Record, SynonymGroup, is_decimal, record_years
 from srfacts.core.spec import SEARCHED
+from srfacts.core.tuples import NamedTuple
 from srfacts.search.text import normalise_with_offsets
 
 # BM25F field weights, from the spec: names and aliases above texts, texts above English, quotes and

@@ -18,11 +18,11 @@ import heapq
 import itertools
 import math
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from srfacts.core.records import Record
+from srfacts.core.tuples import NamedTuple
 from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, original_text
 from srfacts.search.query import Query, stem_word
 from srfacts.search.text import is_cjk, plain_number, tokens
@@ -40,7 +40,7 @@ EXACT_OTHER = 1.3
 RERANK = 10  # candidates read in full at least (ten more than the hits asked for, if more)
 SPANS_PER_FIELD = 3  # matches told per field (a long quote may hold a word many times)
 SHORT_FIELD = 40  # a field this short is read token by token (a whole-field match is possible)
-_WORD = re.compile(r"[a-z][a-z0-9]*")
+_WORD = r"[a-z][a-z0-9]*"  # compiled (and cached by re) only when an English word is looked for
 COMMON_RECORDS = 2000  # a token in more records than this and than COMMON_SHARE of them only adds to candidates
 COMMON_SHARE = 0.02
 KEEP = 2000  # candidates kept before a common token is read
@@ -63,15 +63,8 @@ class Match(NamedTuple):
     term: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The match as a JSON-ready mapping."""
-        return {
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "how": self.how,
-            "term": self.term,
-        }
+        """The match as a JSON-ready mapping (its fields, in order)."""
+        return self._asdict()
 
 
 class Hit(NamedTuple):
@@ -157,6 +150,8 @@ def _pairs(positions: Sequence[int], tfs: Sequence[int], only: dict[int, float] 
     if only is None:
         return zip(positions, tfs, strict=True)
     if len(only) * 16 < len(positions):
+        from bisect import bisect_left  # only a large index has tokens this common: not loaded at every start
+
         out = []
         for pos in only:
             at = bisect_left(positions, pos)
@@ -178,6 +173,7 @@ class Rerank:
         self.total = sum(m for m, g in zip(self.masses, query.groups, strict=True) if g.meaningful) or 1.0
         self.needles = _needles(self.wanted)
         self.meaningful = {i for i, g in enumerate(query.groups) if g.meaningful}
+        self._known: dict[str, str] = {}  # token text -> as the index holds it (the same words recur)
 
     def score(self, pos: int, first: float) -> float:
         """The final score of a candidate whose first-pass score is ``first``."""
@@ -186,7 +182,7 @@ class Rerank:
         for field in fields:
             if not any(needle in field.norm for needle in self.needles):
                 continue  # no query token can be in it: neither a match nor a whole-field one
-            whole, part = self._whole(field, self._read(field, spans=False))
+            whole, part = self._whole(field, self._texts(field))
             if whole:
                 exact = max(exact, EXACT_NAME if field.name in NAME_FIELDS else EXACT_OTHER)
             elif part:
@@ -206,8 +202,8 @@ class Rerank:
         for field in self.index.entry(pos).fields:
             if not any(needle in field.norm for needle in self.needles):
                 continue
-            read = self._read(field, spans=True) or []
-            whole, _ = self._whole(field, read)
+            read = self._read(field)
+            whole, _ = self._whole(field, (text for text, _, _ in read))
             found.extend(_field_matches(record, field, read, self.wanted, exact_field=whole))
         value = getattr(record, "value", None)
         if value is not None:
@@ -230,24 +226,41 @@ class Rerank:
                 per_field[match.field] = per_field.get(match.field, 0) + 1
         return tuple(unique.values())
 
-    def _read(self, field: Field, *, spans: bool) -> list[tuple[str, int, int]] | None:
-        """The field's tokens (names and short fields), or where query tokens are in it (long fields,
-        only when ``spans``: a long field is never a whole-field match)."""
+    def _read(self, field: Field) -> list[tuple[str, int, int]]:
+        """The field's tokens (names and short fields), or where query tokens are in it (long fields)."""
         if field.name in NAME_FIELDS or len(field.norm) <= SHORT_FIELD:
-            return [(_token_text(self.index, t.text), t.start, t.end) for t in tokens(field.norm)]
-        return _spans(self.index, field.norm, self.wanted, self.needles) if spans else None
+            return [(self._token_text(t.text), t.start, t.end) for t in tokens(field.norm)]
+        return _spans(self._token_text, field.norm, self.wanted, self.needles)
 
-    def _whole(self, field: Field, read: list[tuple[str, int, int]] | None) -> tuple[bool, float]:
+    def _texts(self, field: Field) -> Iterator[str] | None:
+        """The texts of the field's tokens, read as they are asked for (None for a long field: it is
+        never a whole-field match)."""
+        if field.name in NAME_FIELDS or len(field.norm) <= SHORT_FIELD:
+            return (self._token_text(t.text) for t in tokens(field.norm))
+        return None
+
+    def _token_text(self, text: str) -> str:
+        """A token's text as the index holds it (an English word's stem), looked up once."""
+        found = self._known.get(text)
+        if found is None:
+            found = self._known[text] = _token_text(self.index, text)
+        return found
+
+    def _whole(self, field: Field, read: Iterable[str] | None) -> tuple[bool, float]:
         """Whether a field says the whole query (and nothing else); else, for a name the query holds
-        whole, the share of the query's meaning it makes."""
+        whole, the share of the query's meaning it makes. ``read``: the texts of the field's tokens."""
         query = self.query
         if query.whole and len(field.norm) < 2 * len(query.whole) + 8 and _bare(field.norm) == query.whole:
             return True, 0.0
         if read is None or (len(field.norm) > SHORT_FIELD and field.name not in NAME_FIELDS):
             return False, 0.0
-        held = {text for text, _, _ in read}
-        groups = {self.wanted[text][2] for text in held if text in self.wanted}
-        if not groups or not held <= self.wanted.keys():
+        groups: set[int] = set()
+        for text in read:  # up to the first token the query does not hold: then the field says more
+            found = self.wanted.get(text)
+            if found is None:
+                return False, 0.0
+            groups.add(found[2])
+        if not groups:
             return False, 0.0
         if self.meaningful <= groups:
             return True, 0.0
@@ -273,13 +286,13 @@ def _wanted_tokens(query: Query) -> dict[str, tuple[str, str, int]]:
 
 
 def _spans(
-    index: "Index", text: str, wanted: dict[str, tuple[str, str, int]], needles: set[str]
+    token_text: Callable[[str], str], text: str, wanted: dict[str, tuple[str, str, int]], needles: set[str]
 ) -> list[tuple[str, int, int]]:
     """Where query tokens occur in a long field, found without reading all of its tokens: Chinese
     bigrams by search (a one-character token only as a one-character run), English words by
     their stems; a field with numbers, when the query has some, is read token by token."""
     if any(token[:1].isdigit() for token in wanted) and any(c.isdigit() for c in text):
-        return [(_token_text(index, t.text), t.start, t.end) for t in tokens(text)]  # numbers are read whole
+        return [(token_text(t.text), t.start, t.end) for t in tokens(text)]  # numbers are read whole
     found: list[tuple[str, int, int]] = []
     for token in wanted:
         if not token or token[0] in "=#" or (token.isascii() and token.isalpha()):
@@ -291,10 +304,11 @@ def _spans(
                 found.append((token, at, end))
             at = text.find(token, at + 1)
     prefixes = {n for n in needles if n.isascii() and n.isalpha()}
-    if prefixes:
-        for word in _WORD.finditer(text):
-            if word.group()[:3] in prefixes or word.group() in prefixes:
-                stem = _token_text(index, word.group())
+    if any(prefix in text for prefix in prefixes):  # else no word of the text can begin with one
+        for word in re.finditer(_WORD, text):
+            written = word.group()
+            if written[:3] in prefixes or written in prefixes:
+                stem = token_text(written)
                 if stem in wanted:
                     found.append((stem, word.start(), word.end()))
     return sorted(found, key=lambda span: (span[1], span[2]))

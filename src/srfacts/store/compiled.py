@@ -29,7 +29,6 @@ raises ``CacheDamagedError``) and compiled anew.
 import marshal
 import os
 import zlib
-from array import array
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from srfacts.data.files import max_depth
@@ -72,7 +71,7 @@ class Store:
         self._syllables: frozenset[str] | None = None
         self._index: bytes | None = None
         self._records: dict[int, Record] = {}
-        self._blocks: array[int] | None = None
+        self._blocks: memoryview | None = None  # per token: offset, number of records, CRC-32
         self._synonyms: tuple[SynonymGroup, ...] | None = None
         self._entries: dict[int, Entry] = {}
 
@@ -190,8 +189,7 @@ class Store:
     def fold(self) -> dict[int, int]:
         """Traditional -> Simplified, as a ``str.translate`` table (made on first use)."""
         if self._fold is None:
-            keys, values = self._t2s
-            self._fold = dict(zip(map(ord, keys), map(ord, values), strict=True))
+            self._fold = str.maketrans(*self._t2s)  # the same mapping as a dict of ords, made in C
         return self._fold
 
     @property
@@ -232,10 +230,9 @@ class Store:
         if number is None:
             return None
         if self._blocks is None:
-            self._blocks = array("Q")
-            try:
-                self._blocks.frombytes(self._section("blocks"))
-            except (OSError, KeyError, ValueError) as error:
+            try:  # a copy, writable (as an array's would be)
+                self._blocks = memoryview(bytearray(self._section("blocks"))).cast("Q")
+            except (OSError, KeyError, ValueError, TypeError) as error:
                 raise CacheDamagedError(repr(error)) from None
         if not isinstance(number, int) or not 0 <= 3 * number < len(self._blocks) - 2:
             raise CacheDamagedError("a token without its postings")
@@ -246,17 +243,18 @@ class Store:
         found = self._block(token)
         return found[1] if found else 0
 
-    def postings(self, token: str) -> "tuple[array[int], array[int]]":
-        """The records holding ``token`` and its weight in each (CacheDamagedError if they do not decode)."""
+    def postings(self, token: str) -> tuple[memoryview, memoryview]:
+        """The records holding ``token`` and its weight in each (CacheDamagedError if they do not decode).
+
+        Views of the block's bytes as 32-bit and 16-bit numbers (as arrays of them would be, without
+        loading the array module at every start)."""
         found = self._block(token)
-        positions, weights = array("I"), array("H")
         if not found:
-            return positions, weights
+            return memoryview(b"").cast("I"), memoryview(b"").cast("H")
         try:
             offset, count, crc = found
-            data = _read(self.file, offset, count * 6, crc)
-            positions.frombytes(data[: count * 4])
-            weights.frombytes(data[count * 4 :])
+            data = memoryview(_read(self.file, offset, count * 6, crc))
+            positions, weights = data[: count * 4].cast("I"), data[count * 4 :].cast("H")
         except (OSError, TypeError, ValueError) as error:
             raise CacheDamagedError(repr(error)) from None
         if positions and max(positions) >= self.count:

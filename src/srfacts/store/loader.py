@@ -1,13 +1,15 @@
 """Get a knowledge file's records: from its compiled cache, else read, check and compile them."""
 
+import contextlib
 import gc
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from srfacts.core.records import KnowledgeBase, Record
+from srfacts.core.tuples import NamedTuple
 from srfacts.data.files import max_bytes, max_depth, read_bytes, resolve_data_path
 from srfacts.store import folder as cache
 from srfacts.store.compiled import CacheDamagedError, Store
@@ -45,12 +47,9 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
     """Read, check and build a knowledge file, and compile it into the cache (replacing any entry).
 
     The cyclic garbage collector is paused meanwhile: its passes over the millions of objects a
-    large file makes cost a fifth of the time or more, and they find nothing to free (what is
-    built is freed by reference counting; any cycle is collected once the collector resumes).
+    large file makes cost a fifth of the time or more (see ``_collector_paused``).
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         held = [read_bytes(path)]  # a list, so that _build can drop the bytes once decoded
         key = cache.content_key(held[0])
         kb, depth = _build(held, str(path))
@@ -58,6 +57,20 @@ def _compiled(path: Path, progress: Progress | None = None, *, use_cache: bool =
         if use_cache:
             compile_store(kb, progress, depth=depth)
         return kb
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) while building or searching.
+
+    Both make many objects that reference counting frees; a collector pass finds nothing to free
+    and walks every object young enough meanwhile, start-up's included (a search would pay for
+    some 2 ms of them). Any cycle made is collected once the collector resumes.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if paused:
             gc.enable()
@@ -95,12 +108,20 @@ def find(
     """Search a knowledge file: through its compiled store, or in memory where no cache can be written
     (or where the cache entry turns out damaged: it is compiled anew).
 
-    ``industry`` may be an id, a name or an alias (UnknownNameError if it is none of these).
+    ``industry`` may be an id, a name or an alias (UnknownNameError if it is none of these). The
+    cyclic garbage collector is paused meanwhile (see ``_collector_paused``).
     """
+    with _collector_paused():
+        return _find(path, query, industry, {"types": types, "year": year, "kind": kind, "limit": limit}, progress)
+
+
+def _find(
+    path: str | Path | None, query: str, industry: str | None, filters: dict[str, Any], progress: Progress | None
+) -> Found:
+    """``find``, the filters but ``industry`` given as they are passed on."""
     from srfacts.core.records import resolve_industry
     from srfacts.search.engine import ranked_hits
 
-    filters: dict[str, Any] = {"types": types, "year": year, "kind": kind, "limit": limit}
     store = open_store(path, progress)
     if store is not None:
         try:

@@ -1,0 +1,76 @@
+"""What a search's start-up leaves out, and the quick stand-ins it uses, against what they stand for."""
+
+import random
+import re
+import subprocess
+import sys
+import typing
+
+import pytest
+
+from srfacts.core.tuples import NamedTuple
+from srfacts.search import query, text
+
+
+@pytest.mark.slow
+def test_a_search_loads_neither_array_nor_bisect() -> None:
+    code = (
+        "import sys; import srfacts.store.loader, srfacts.search.engine, srfacts.cli.lookup; "
+        "print(sorted(m for m in ('array', 'bisect') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+class _Plain(NamedTuple):
+    """A docstring kept."""
+
+    name: str
+    count: int = 0
+    tags: tuple[str, ...] = ()
+
+    def doubled(self) -> int:
+        return self.count * 2
+
+
+class _Typed(typing.NamedTuple):
+    """A docstring kept."""
+
+    name: str
+    count: int = 0
+    tags: tuple[str, ...] = ()
+
+
+def test_the_quick_named_tuple_is_typings() -> None:
+    plain, typed = _Plain("a", 2), _Typed("a", 2)
+    assert plain == typed == ("a", 2, ())
+    assert plain._fields == typed._fields and plain._field_defaults == typed._field_defaults
+    assert list(_Plain.__annotations__) == list(_Typed.__annotations__)
+    assert _Plain.__doc__ == _Typed.__doc__ and _Plain.__module__ == _Typed.__module__
+    assert _Plain.__qualname__ == "_Plain" and repr(plain) == "_Plain(name='a', count=2, tags=())"
+    assert plain._replace(count=3).doubled() == 6 and plain._asdict() == typed._asdict()
+    assert _Plain(name="b") == ("b", 0, ())
+    with pytest.raises(TypeError):
+
+        class _Bad(NamedTuple):
+            first: int = 0
+            second: int
+
+
+def test_the_unit_after_a_number_is_what_the_pattern_found() -> None:
+    pattern = re.compile(f"[{text.QUALIFIER_CHARS}]?(" + "|".join(re.escape(u) for u in text.UNIT_PREFIXES) + ")")
+    pieces = [*"余多万平方米亿元辆个月小时户家项gwG%年日., 1", "平方米", "万平方", "亿元"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        sample = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        end = rng.randint(0, len(sample))
+        found = pattern.match(sample, end)
+        assert text._unit_after(sample, end) == (None if found is None else (found.start(1), found.group(1)))
+
+
+def test_the_phrases_of_a_query_are_what_the_pattern_split() -> None:
+    pieces = [*"ab_.%,， 光伏1２Ⅻ①-—é", "\u00b2", "\u0660"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        sample = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert query._phrases(sample) == [p for p in re.split(r"[^\w.%]+", sample) if p]
