@@ -164,3 +164,11 @@ def test_control_characters_are_neutralised(run, tmp_path: Path) -> None:  # typ
 def test_ids_complete() -> None:
     offered = complete("srfacts cite above-size")
     assert "above-size-enterprises-total-2022" in offered
+
+
+def test_the_byline_role_is_in_the_chinese_reference_and_the_source_record(run) -> None:  # type: ignore[no-untyped-def]
+    """The article ends "(李鹏飞 全媒体记者 程亮)": a role for 程亮 only, which GB/T 7714 shows after the name."""
+    source = json.loads(run("show", "shangrao-industry-2023", "--json", data=None).stdout)
+    assert source["author_roles"] == ["", "全媒体记者"] and source["author_roles_en"] == ["", "all-media reporter"]
+    out = run("cite", "above-size-enterprises-total-2022", data=None).stdout
+    assert "李鹏飞, 程亮(全媒体记者). 蝉联两年全省第一" in out

@@ -100,6 +100,16 @@ class TestEachRuleCatchesItsFault:
     def test_sr208_period_not_stated(self, run, tmp_path: Path) -> None:
         assert "SR208" in _codes(run, _mutated(tmp_path, "above-size-enterprises-total-2022", "period", '"2021"'))
 
+    @pytest.mark.parametrize(
+        ("field", "wrong"),
+        [("author_roles", '["全媒体记者", ""]'),  # the role given to the other author
+         ("author_roles", '["", "记者站站长"]'),  # a role the byline does not state
+         ("author_roles", '["", "全媒体记者", "编辑"]'),  # more roles than authors
+         ("author_roles_en", '["", ""]')],  # a role without its English
+    )  # fmt: skip
+    def test_sr209_author_role_not_in_the_byline(self, run, tmp_path: Path, field: str, wrong: str) -> None:
+        assert "SR209" in _codes(run, _mutated(tmp_path, "shangrao-industry-2023", field, wrong))
+
 
 @pytest.mark.parametrize(
     ("quote", "value", "unit", "expected"),

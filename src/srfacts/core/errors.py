@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "SR206": "number in the source captured by no record and not allow-listed",
     "SR207": "allow-list context does not occur in the source",
     "SR208": "period year not stated in the quoted sentence",
+    "SR209": "author role not stated before the author's name in the source",
 }
 
 

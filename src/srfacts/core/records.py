@@ -105,6 +105,8 @@ class _SourceFields(NamedTuple):
     file: str
     sha256: str
     authors_en: tuple[str, ...] = ()
+    author_roles: tuple[str, ...] = ()
+    author_roles_en: tuple[str, ...] = ()
     uncaptured_numbers: tuple[AllowedNumber, ...] = ()
     note: str | None = None
 

@@ -41,6 +41,7 @@ KINDS = {
     "id": "a kebab-case ASCII id",
     "str": "a non-empty text",
     "strs": "a list of non-empty texts",
+    "roles": "a list of texts, one an author, empty where the source states none",
     "bool": "true or false",
     "number": "a finite number, kept digit for digit (a Decimal)",
     "period": "a year or period, as text or a whole number",
@@ -122,6 +123,9 @@ FIELDS: dict[str, Field] = {
         Field("derivation", "derivation", "How a derived figure is computed: its formula and inputs.", read=False),
         Field("authors", "strs", "Authors as the source names them.", True, weight=1.0),
         Field("authors_en", "strs", "Authors in Latin script.", weight=1.0),
+        Field("author_roles", "roles", "Each author's role as the byline states it (全媒体记者), in the order of "
+              "authors; an empty string where the byline states none."),
+        Field("author_roles_en", "roles", "The same roles in English (a translation), in the same order."),
         Field("published", "period", "When it was published, as precisely as the text allows (e.g. 2023).", True),
         Field("file", "str", "File name of the source text (looked up in SRFACTS_SOURCES or ../shared/source).", True),
         Field("sha256", "sha256", "SHA-256 of the source text, 64 lowercase hex digits.", True),
@@ -204,7 +208,8 @@ def _pick(names: str, **choices: tuple[str, ...]) -> tuple[Field, ...]:
 
 SOURCE = Spec(
     "source", "sources", Source, "The source texts every quote is taken from.",
-    _pick("id title title_en authors published file sha256 authors_en uncaptured_numbers note"),
+    _pick("id title title_en authors published file sha256 authors_en author_roles author_roles_en uncaptured_numbers "
+          "note"),
     ("id", "title", "authors", "published", "file"),
     ("id", "title_en", "authors_en", "published", "file"),
     required=True,

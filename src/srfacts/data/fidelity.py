@@ -247,6 +247,7 @@ def check_sources(kb: KnowledgeBase, option: str | None = None) -> list[Problem]
         for allowed in source.uncaptured_numbers:
             if allowed.context not in text.flat:
                 add("SR207", f"allow-list context '{allowed.context}' does not occur in the source", source.id)
+        _check_roles(source, text.flat, add)
     for record in kb.all_records():
         quote = getattr(record, "quote", None)
         source_id = getattr(record, "source", None)
@@ -263,6 +264,19 @@ def check_sources(kb: KnowledgeBase, option: str | None = None) -> list[Problem]
     for source_id, text in texts.items():
         _check_coverage(kb, source_id, text.flat, add)
     return add.problems
+
+
+def _check_roles(source: Source, flat: str, add: _Add) -> None:
+    """Each role the record gives an author stands right before that name in the source (the byline
+    （李鹏飞 全媒体记者 程亮） gives 全媒体记者 to 程亮); a role is never given to no author."""
+    if len(source.author_roles) > len(source.authors) or len(source.author_roles_en) > len(source.authors):
+        add("SR209", f"{len(source.author_roles)} roles for {len(source.authors)} authors", source.id, "author_roles")
+    for name, role in zip(source.authors, source.author_roles, strict=False):
+        if role and not re.search(re.escape(role) + r"\s*" + re.escape(name), flat):
+            add("SR209", f"the source does not name {name} as {role}", source.id, "author_roles")
+    for role, role_en in zip(source.author_roles, source.author_roles_en, strict=False):
+        if bool(role) != bool(role_en):
+            add("SR209", f"role '{role}' and its English '{role_en}' disagree", source.id, "author_roles_en")
 
 
 def _check_metric(metric: Metric, add: _Add) -> None:

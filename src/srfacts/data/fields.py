@@ -93,6 +93,12 @@ def _strs(raw: Any, field: Field) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _roles(raw: Any, field: Field) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise Wrong(f"must be a list of texts (empty where none is stated), found {describe(raw)}")
+    return tuple(v.strip() for v in raw)
+
+
 def _id(raw: Any, field: Field) -> str:
     text = _str(raw, field)
     if not ID_PATTERN.match(text):
@@ -215,6 +221,7 @@ READERS: dict[str, Callable[[Any, Field], Any]] = {
     "id": _id,
     "str": _str,
     "strs": _strs,
+    "roles": _roles,
     "bool": _bool,
     "number": _number,
     "period": _period,

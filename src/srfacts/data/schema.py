@@ -33,6 +33,8 @@ def _field_schema(field: Field) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}
     if kind == "strs":
         return {"type": "array", "items": dict(_TEXT)}
+    if kind == "roles":
+        return {"type": "array", "items": {"type": "string"}}
     if kind == "refs":
         return {"type": "array", "items": {"type": "string"}}
     if kind == "bool":

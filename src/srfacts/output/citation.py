@@ -177,7 +177,7 @@ def citation_text(facts: Sequence[dict[str, Any]], sources: Sequence[dict[str, A
     else:
         lines.append("")
         lines.append(
-            "Reference:" if lang == "en" and len(sources) == 1 else "References:" if lang == "en" else "参考文献:"
+            "Reference:" if lang == "en" and len(sources) == 1 else "References:" if lang == "en" else "参考文献："
         )
     lines.extend(reference(source, style) for source in sources)
     return "".join(neutralise(line) + "\n" for line in "\n".join(lines).split("\n"))
