@@ -61,8 +61,8 @@ def _allow(value: Any) -> tuple[AllowedNumber, ...]:
 # How a field of each kind is read back (None: as it is).
 DECODERS: dict[str, Callable[[Any], Any] | None] = {
     "id": None, "str": None, "period": None, "sha256": None, "choice": None, "unit": None, "qualifier": None,
-    "ref": None, "bool": None, "inputs": dict, "weight": float, "number": _number,
-    "strs": _texts, "roles": _texts, "refs": _texts, "terms": _texts, "rank": _rank, "derivation": _derivation, "allow": _allow,
+    "ref": None, "bool": None, "inputs": dict, "weight": float, "number": _number, "roles": _texts,
+    "strs": _texts, "refs": _texts, "terms": _texts, "rank": _rank, "derivation": _derivation, "allow": _allow,
 }  # fmt: skip
 
 
