@@ -85,7 +85,16 @@ def _facts(row: dict[str, Any], words: dict[str, str], english: bool) -> list[st
 
 
 def _citation(source: dict[str, Any], english: bool) -> str:
-    authors = source.get("authors_en" if english else "authors") or source.get("authors") or []
+    """Authors (with the roles the byline states), title and year of a source."""
+    names = list(source.get("authors_en" if english else "authors") or source.get("authors") or [])
+    roles = list(source.get("author_roles_en" if english else "author_roles") or [])
+    authors = [_with_role(name, roles[i] if i < len(roles) else "", english) for i, name in enumerate(names)]
     title = source.get("title_en" if english else "title") or source.get("title")
     joiner = ", " if english else "、"
     return f"{joiner.join(authors)}. {title} ({source.get('published')})"
+
+
+def _with_role(name: str, role: str, english: bool) -> str:
+    if not role:
+        return name
+    return f"{name} ({role})" if english else f"{name}（{role}）"
