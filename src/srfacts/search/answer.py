@@ -1,7 +1,8 @@
 """``ask``: the best answer to a question, as a person wants it, and the other likely records.
 
 The answer is the best search hit; it is *clear* when its score leads the next one by a margin
-(``CLEAR_LEAD``), otherwise the candidates are shown as such. No printing here: the command
+(``CLEAR_LEAD``), otherwise the candidates are shown as such. A record that only restates the best
+figure (a claim quoting the same words) is no rival. No printing here: the command
 line renders ``Answer``.
 """
 
@@ -40,7 +41,16 @@ def answer(question: str, hits: list[Hit], sources: tuple[Source, ...]) -> Answe
     if not hits:
         return None
     best, others = hits[0], tuple(hits[1 : 1 + OTHERS])
-    clear = not others or best.score >= CLEAR_LEAD * others[0].score
+    rival = next((hit for hit in others if not _restates(hit, best)), None)
+    clear = rival is None or best.score >= CLEAR_LEAD * rival.score
     cited = getattr(best.record, "source", None)
     source = next((s for s in sources if s.id == cited), None)
     return Answer(question, best, clear, others, source)
+
+
+def _restates(hit: Hit, best: Hit) -> bool:
+    """Whether ``hit`` only restates a figure that is the best answer: a claim or entity quoting the
+    very words of that metric (列全省第二 beside 总数达2248户) adds nothing to compete with it."""
+    if best.record.TYPE != "metric" or hit.record.TYPE == "metric":
+        return False
+    return bool(getattr(hit.record, "quote", None)) and getattr(hit.record, "quote", None) == best.record.quote

@@ -24,7 +24,7 @@ PINYIN_WEIGHT = 0.8
 INITIALS_WEIGHT = 0.45
 HOMOPHONE_WEIGHT = 0.6
 TYPO_WEIGHT = 0.7
-HINT_WEIGHT = 0.3
+HINT_WEIGHT = 0.5
 MAX_QUERY = 512  # characters of a query read (a longer one is cut: nobody asks in more)
 # Patterns, compiled (and cached by ``re``) only for a query that may hold what they find: most
 # queries have no comma, number or 多少/几, and compiling all three costs some 0.6 ms at every start.
