@@ -124,9 +124,9 @@ def test_any_damaged_byte_is_caught(private_cache: Path, offset: int) -> None:
                 opened.facets(pos)
             opened.record_lines()
             opened.extras()
-            for token in opened._data("vocabulary", dict):
+            for token in store.tokens(opened):
                 opened.postings(token)
-            spelled = [f"spelled:{n}" for n in range(store.SPELLED_BUCKETS)]
+            spelled = [f"spelled:{n}" for n in range(store.BUCKETS)]
             for name in ("stems", "names", "search", "char_pinyin", "syllables", "facets", *spelled):
                 opened._data(name, list if name in ("names", "char_pinyin", "syllables", "facets") else dict)
             opened.char_pinyin("光")

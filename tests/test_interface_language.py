@@ -157,6 +157,11 @@ def test_messages_and_help_are_in_the_language_asked_for() -> None:
     assert "No such option: --nope" in run("--lang", "en", "search", "--nope").stderr
 
 
+def test_a_group_named_alone_shows_its_help_in_the_language() -> None:
+    shown = run("cache")  # (Click: help on stderr, as a usage error)
+    assert "用法：" in shown.stderr and "查看或清除编译缓存" in shown.stderr and "命令：" in shown.stderr
+
+
 def test_ask_and_show_speak_the_language() -> None:
     asked = run("ask", "上饶规上工业企业一共有多少家？")
     assert asked.exit_code == 0 and "来源：" in asked.stdout and "详情：srfacts show" in asked.stdout

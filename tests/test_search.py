@@ -25,8 +25,8 @@ from srfacts.search.build import question_words
 from srfacts.search.engine import MemoryIndex, memory_index, search
 from srfacts.search.score import Hit
 from srfacts.search.suggest import suggestions
-from srfacts.search.text import Stemmer, normalise, tokens
-from srfacts.store.compiled import CacheDamagedError, Store
+from srfacts.search.text import Fold, Stemmer, normalise, tokens
+from srfacts.store.compiled import CacheDamagedError, Store, bucket
 from srfacts.store.loader import compile_store, load
 
 TESTS = Path(__file__).parent
@@ -393,7 +393,7 @@ def test_a_damaged_postings_block_is_an_error_not_an_answer(kb: KnowledgeBase) -
     store = Store.open(str(kb.cache_key))
     assert store is not None
     try:
-        number = store._data("vocabulary", dict)["光伏"]
+        number = store._data(f"vocabulary:{bucket('光伏')}", dict)["光伏"]
         store.df("光伏")  # reads the blocks
         assert store._blocks is not None
         store._blocks[3 * number + 2] ^= 1  # its CRC-32
@@ -533,7 +533,7 @@ def _postings(kb: KnowledgeBase) -> dict[str, tuple[list[int], list[int]]]:
     from srfacts.search.postings import build_postings
     from srfacts.search.text import Stemmer as Stems
 
-    fold = {ord(k): v for k, v in traditional_table().items()}
+    fold = Fold.of(traditional_table())
     built = build_postings(kb.all_records(), fold, Stems())
     return {token: (list(p), list(w)) for token, (p, w) in built.items()}
 

@@ -74,3 +74,32 @@ def test_the_phrases_of_a_query_are_what_the_pattern_split() -> None:
     for _ in range(20_000):
         sample = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert query._phrases(sample) == [p for p in re.split(r"[^\w.%]+", sample) if p]
+
+
+def test_the_command_runs_with_the_collector_running_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``srfacts.__main__.console`` pauses the collector only while the command line is imported."""
+    import gc
+
+    import srfacts.__main__ as launcher
+    import srfacts.cli.entry as entry
+
+    seen: list[bool] = []
+    monkeypatch.setattr(entry, "console", lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    launcher.console()
+    assert seen == [True] and gc.isenabled()
+    gc.disable()  # a caller that runs without the collector keeps it off
+    try:
+        launcher.console()
+        assert seen == [True, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_fold_table_is_made_only_for_a_text_that_needs_it() -> None:
+    fold = text.Fold("鋰電經", "锂电经")
+    assert text.normalise("光伏新能源", fold) == "光伏新能源" and fold._table is None  # Simplified: no table
+    assert text.normalise("鋰電 經開區", fold) == "锂电 经开区" and fold._table is not None
+    assert text.Fold.of({"鋰": "锂"}).pairs == ("鋰", "锂")
+    with pytest.raises(ValueError):
+        text.Fold("鋰電", "锂")

@@ -206,11 +206,14 @@ class SafeGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, *more: Any, **settings: Any) -> Any:
         from srfacts.cli.argv import language_asked_for  # once a run, before anything is parsed
-        from srfacts.cli.localized import translate_commands
         from srfacts.core.i18n import set_language
 
-        set_language(language_asked_for(sys.argv[1:] if args is None else args))
-        translate_commands(self)
+        words = sys.argv[1:] if args is None else list(args)
+        set_language(language_asked_for(words))
+        if _help_may_show(self, words):  # translated only for a help page (usage errors: see boundary)
+            from srfacts.cli.localized import translate_commands
+
+            translate_commands(self)
         return super().main(args, *more, **settings)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
@@ -221,3 +224,14 @@ class SafeGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         with boundary(lambda: bool(ctx.params.get("traceback")) or debugging()):
             return super().invoke(ctx)
+
+
+def _help_may_show(group: Any, words: Sequence[str]) -> bool:
+    """Whether a command line may draw a help page: none given, help asked for, or a group of
+    commands named without one of its commands (``srfacts cache``)."""
+    from srfacts.cli.argv import HELP
+
+    if not words or any(word in HELP for word in words):
+        return True
+    named = [word for word in words if not word.startswith("-")]
+    return bool(named) and isinstance(group.commands.get(named[-1]), TyperGroup)

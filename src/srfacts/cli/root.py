@@ -7,6 +7,7 @@ builds the search command alone. Whoever looks at the commands first (help, test
 without registering any gets them all.
 """
 
+import sys
 from collections.abc import Collection
 from typing import Annotated, Any
 
@@ -18,7 +19,6 @@ from srfacts.cli.options import Language
 from srfacts.cli.streams import TERMINAL, emit
 from srfacts.core.i18n import current, from_environment, set_language
 from srfacts.core.version import __version__
-from srfacts.output.tables import set_ambiguous_width
 
 EXAMPLES = """\b
 Examples:
@@ -190,7 +190,10 @@ def main_options(
     set_language(lang.value if lang is not None else from_environment())
     ctx.obj = {"data": data, "lang": current(), "traceback": traceback}
     TERMINAL["wide"] = wide
-    set_ambiguous_width(ambiguous_width)
+    if ambiguous_width != 1 or "srfacts.output.tables" in sys.modules:  # a JSON run never loads the tables
+        from srfacts.output.tables import set_ambiguous_width
+
+        set_ambiguous_width(ambiguous_width)
     TERMINAL["pager"] = not no_pager
 
 

@@ -15,7 +15,6 @@ from srfacts.core.spec import FIELDS, RECORD_SPECS
 from srfacts.core.units import UNITS, english_figure, figure_text
 from srfacts.output.formats import NESTED_FIELDS, Column, flatten, to_csv, to_json, to_jsonl, to_markdown, to_tsv
 from srfacts.output.safe import cell, neutralise
-from srfacts.output.tables import text_console, to_table
 
 
 def columns_for(record_type: str, lang: str = "zh") -> tuple[Column, ...]:
@@ -149,6 +148,8 @@ def render(
         shown = [display_row(r, lang) for r in rows]
     if fmt == "markdown":
         return to_markdown(shown, columns)
+    from srfacts.output.tables import to_table  # tables only for people: a JSON run never draws one
+
     return to_table(shown, columns, title=title, color=color, width=width, group_by=group_by, wide=wide)
 
 
@@ -298,6 +299,8 @@ def record_view(
             out += f"\n> {sentence[:start]}**{sentence[start:end]}**{sentence[end:]}\n"
         heading_related = tr("Related", lang)
         return out + (f"\n**{heading_related}**\n\n" + to_markdown(related, linked) if related else "")
+    from srfacts.output.tables import to_table  # tables only for people: a JSON run never draws one
+
     out = to_table(fields_shown, pair, title=title, color=color, width=width, wide=True)
     context = shown.get("context")
     if context:
@@ -345,6 +348,8 @@ def quote_in_context(
     else:
         text = Text(neutralise(f"{sentence[:start]}«{sentence[start:end]}»{sentence[end:]}"))
     buffer = io.StringIO()
+    from srfacts.output.tables import text_console  # (only on a terminal)
+
     console = text_console(buffer, color=color, width=width)
     shown = Text(introduction, style="bold" if color else "") + text
     if width:  # lines broken by the rules of Chinese typography, never before a closing mark
@@ -376,5 +381,7 @@ def render_hits(
         return render(rows, fmt, (), color=color, width=width, tty=tty, fields=picked, wide=wide)
     rows, columns, spans = hits_view(hits, fmt, lang)
     if fmt == "table":  # at 80 columns the type goes before the name is cut too short
+        from srfacts.output.tables import to_table  # tables only for people: a JSON run never draws one
+
         return to_table(rows, columns, color=color, width=width, highlight=spans, wide=wide, optional=("type",))
     return render(rows, fmt, columns, tty=tty)

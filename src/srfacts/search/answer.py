@@ -8,7 +8,7 @@ line renders ``Answer``.
 
 from typing import Any
 
-from srfacts.core.records import Source
+from srfacts.core.records import Metric, Source
 from srfacts.core.tuples import NamedTuple
 from srfacts.search.score import Hit
 
@@ -51,6 +51,6 @@ def answer(question: str, hits: list[Hit], sources: tuple[Source, ...]) -> Answe
 def _restates(hit: Hit, best: Hit) -> bool:
     """Whether ``hit`` only restates a figure that is the best answer: a claim or entity quoting the
     very words of that metric (列全省第二 beside 总数达2248户) adds nothing to compete with it."""
-    if best.record.TYPE != "metric" or hit.record.TYPE == "metric":
+    if not isinstance(best.record, Metric) or isinstance(hit.record, Metric):
         return False
-    return bool(getattr(hit.record, "quote", None)) and getattr(hit.record, "quote", None) == best.record.quote
+    return getattr(hit.record, "quote", None) == best.record.quote

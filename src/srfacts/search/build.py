@@ -22,7 +22,7 @@ from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
 from srfacts.core.tuples import NamedTuple
 from srfacts.search.entries import NAME_FIELDS, Facets, QuestionWords, field_texts, record_facets
 from srfacts.search.postings import build_postings, index_tokens
-from srfacts.search.text import Stemmer, is_cjk, normalise, normalise_with_offsets
+from srfacts.search.text import Fold, Stemmer, is_cjk, normalise, normalise_with_offsets
 
 FIRST_CJK, LAST_CJK = 0x4E00, 0xA000
 _SPELLED_FIELDS = frozenset({"name", "aliases", "title", "text"})
@@ -49,7 +49,7 @@ class IndexData(NamedTuple):
 def build_index(kb: KnowledgeBase, report: Callable[[int], None] | None = None) -> IndexData:
     """Compute everything a query needs (imports opencc and pypinyin); ``report`` hears of each 1000 records."""
     t2s = traditional_table()
-    fold = {ord(k): v for k, v in t2s.items()}
+    fold = Fold.of(t2s)
     records = kb.all_records()
     stemmer = Stemmer()
     postings = build_postings(records, fold, stemmer, report)
@@ -130,7 +130,7 @@ def _name_texts(records: tuple[Record, ...], fields: frozenset[str]) -> Iterator
 def _spelled(
     postings: "dict[str, tuple[array[int], array[int]]]",
     records: tuple[Record, ...],
-    fold: dict[int, str],
+    fold: Fold,
     char_pinyin: list[str],
 ) -> dict[str, list[str]]:
     """Each Chinese token of the data under its pinyin key (``p guang fu``), and stretches of names
@@ -166,7 +166,7 @@ def _spelled(
     return {key: sorted(tokens) for key, tokens in keyed.items()}
 
 
-def _names(records: tuple[Record, ...], fold: dict[int, str], char_pinyin: list[str]) -> list[tuple[str, str, str]]:
+def _names(records: tuple[Record, ...], fold: Fold, char_pinyin: list[str]) -> list[tuple[str, str, str]]:
     """Names and aliases a user might mean (not claims or sources), for did-you-mean: each word
     as written (Geely), normalised (geely) and, for Chinese, in pinyin."""
     out: dict[str, tuple[str, str, str]] = {}
@@ -185,7 +185,7 @@ def _names(records: tuple[Record, ...], fold: dict[int, str], char_pinyin: list[
     return list(out.values())
 
 
-def _context(records: tuple[Record, ...], fold: dict[int, str], stem: Stemmer) -> list[str]:
+def _context(records: tuple[Record, ...], fold: Fold, stem: Stemmer) -> list[str]:
     """The tokens of the scopes that a fifth or more of the figures share (上饶市, Shangrao): the
     place the whole file is about, which a query names without asking anything by it."""
     scopes: Counter[str] = Counter()

@@ -7,13 +7,14 @@ lifts the records of that period.
 
 import heapq
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
 from srfacts.search.query import read_query
 from srfacts.search.score import RERANK, Hit, Rerank, first_pass
+from srfacts.search.text import Fold
 
 if TYPE_CHECKING:
     from srfacts.search.build import IndexData
@@ -78,7 +79,7 @@ class MemoryIndex:
         self.kb = kb
         self.data = data
         self.records = kb.all_records()
-        self._fold: dict[int, int] = {ord(k): ord(v) for k, v in data.t2s.items()}
+        self._fold = Fold.of(data.t2s)
         self._syllables = frozenset(s for s in data.char_pinyin if s)
         self._entries: dict[int, Entry] = {}
         self._by_length: dict[int, list[str]] = {}
@@ -90,7 +91,7 @@ class MemoryIndex:
         return len(self.records)
 
     @property
-    def fold(self) -> Mapping[int, int]:
+    def fold(self) -> Fold:
         return self._fold
 
     @property

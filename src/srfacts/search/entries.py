@@ -6,13 +6,13 @@ industries, kind). ``Index`` is what the query reader and the engine need of an 
 in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from srfacts.core.records import Record, SynonymGroup, is_decimal, record_years
 from srfacts.core.spec import SEARCHED
 from srfacts.core.tuples import NamedTuple
-from srfacts.search.text import normalise_with_offsets
+from srfacts.search.text import Fold, normalise_with_offsets
 
 # BM25F field weights, from the spec: names and aliases above texts, texts above English, quotes and
 # notes lowest; heaviest first (a record's entry holds its fields in this order).
@@ -74,7 +74,7 @@ def field_texts(record: Record, name: str) -> list[str]:
     return [str(value)] if str(value) else []
 
 
-def build_entry(record: Record, fold: Mapping[int, int] | Mapping[int, str] | None) -> Entry:
+def build_entry(record: Record, fold: Fold | None) -> Entry:
     """Normalised texts of every searched field of a record."""
     fields: list[Field] = []
     for name in FIELD_WEIGHTS:
@@ -107,7 +107,7 @@ if TYPE_CHECKING:  # the interface is for the type checker only: nothing checks 
         def count(self) -> int: ...
 
         @property
-        def fold(self) -> Mapping[int, int]: ...
+        def fold(self) -> Fold: ...
 
         @property
         def question_words(self) -> QuestionWords: ...

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from srfacts.core.records import Record
 from srfacts.search.entries import FIELD_WEIGHTS, field_texts
-from srfacts.search.text import Stemmer, normalise, plain_number, token_texts
+from srfacts.search.text import Fold, Stemmer, normalise, plain_number, token_texts
 
 K1 = 1.2
 B = 0.75
@@ -27,7 +27,7 @@ Postings = dict[str, tuple["array[int]", "array[int]"]]
 
 
 def build_postings(
-    records: tuple[Record, ...], fold: dict[int, str], stemmer: Stemmer, report: Callable[[int], None] | None = None
+    records: tuple[Record, ...], fold: Fold, stemmer: Stemmer, report: Callable[[int], None] | None = None
 ) -> Postings:
     """The postings of every record (``report`` hears of each 1000 records done)."""
     builder = PostingsBuilder(records, fold, stemmer)
@@ -69,7 +69,7 @@ def value_tokens(record: Record) -> list[str]:
 class PostingsBuilder:
     """Accumulates each token's records and BM25F weights, record by record in file order."""
 
-    def __init__(self, records: tuple[Record, ...], fold: dict[int, str], stemmer: Stemmer) -> None:
+    def __init__(self, records: tuple[Record, ...], fold: Fold, stemmer: Stemmer) -> None:
         lengths: dict[str, list[int]] = {name: [] for name in SEARCHED}
         step = max(1, len(records) // SAMPLE)  # field lengths are averaged over a sample of the records
         for record in records[::step]:

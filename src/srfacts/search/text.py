@@ -47,27 +47,61 @@ def has_cjk(text: str) -> bool:
     return not text.isascii() and any(is_cjk(c) for c in text)
 
 
-def normalise(text: str, fold: Mapping[int, int] | Mapping[int, str] | None = None) -> str:
-    """NFKC, case folding (ＡＢＣ -> abc) and, with an index's ``fold`` table, 鋰 -> 锂. Idempotent.
+class Fold:
+    """Traditional -> Simplified, character for character (鋰 -> 锂), as an index keeps it: the
+    characters it changes and what each becomes, as two texts of the same length.
 
-    The table is applied only to a text holding one of its characters: ``str.translate`` costs
-    twice as much as looking, for every character it leaves as it is (most texts are Simplified).
+    The ``str.translate`` table is made only when a text holds one of those characters: most texts
+    are Simplified, and making the table (some 4,000 characters) costs more than a search.
     """
-    if text.isascii():  # NFKC and the table change no ASCII character
+
+    __slots__ = ("_changed", "_source", "_table", "_target")
+
+    def __init__(self, source: str, target: str) -> None:
+        if len(source) != len(target):
+            raise ValueError("a fold maps each character to one character")
+        self._source, self._target = source, target
+        self._changed: frozenset[str] | None = None
+        self._table: dict[int, int] | None = None
+
+    @classmethod
+    def of(cls, pairs: Mapping[str, str]) -> "Fold":
+        """The fold of a mapping of characters (鋰: 锂)."""
+        return cls("".join(pairs), "".join(pairs.values()))
+
+    def changes(self, text: str) -> bool:
+        """Whether ``text`` holds a character the fold changes."""
+        if self._changed is None:
+            self._changed = frozenset(self._source)
+        return not self._changed.isdisjoint(text)
+
+    def apply(self, text: str) -> str:
+        """``text`` folded."""
+        if self._table is None:
+            self._table = str.maketrans(self._source, self._target)
+        return text.translate(self._table)
+
+    @property
+    def pairs(self) -> tuple[str, str]:
+        """The characters changed, and what each becomes."""
+        return self._source, self._target
+
+
+def normalise(text: str, fold: Fold | None = None) -> str:
+    """NFKC, case folding (ＡＢＣ -> abc) and, with an index's ``fold``, 鋰 -> 锂. Idempotent."""
+    if text.isascii():  # NFKC and the fold change no ASCII character
         return text.casefold() if not text.islower() else text
     for _ in range(4):
         folded = unicodedata.normalize("NFKC", text).casefold()
-        if fold and not fold.keys().isdisjoint(map(ord, folded)):  # (translating costs more than looking)
-            folded = folded.translate(fold)
+        if fold is not None and fold.changes(folded):
+            folded = fold.apply(folded)
         if folded == text:
             break
         text = folded
     return text
 
 
-def normalise_with_offsets(
-    original: str, fold: Mapping[int, int] | Mapping[int, str] | None = None
-) -> tuple[str, list[int] | None]:
+def normalise_with_offsets(original: str, fold: Fold | None = None) -> tuple[str, list[int] | None]:
     """The normalised text and, when its length differs, each normalised position's original one."""
     norm = normalise(original, fold)
     if len(norm) == len(original):

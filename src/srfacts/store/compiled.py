@@ -9,7 +9,8 @@ section is:
 - ``records``: each record (its fields as a list), one after another; ``index`` holds the place
   of each (offset, length and CRC-32, three 32-bit numbers per record, in file order).
 - postings, one block per token (record positions as 32-bit numbers, then BM25F weights as
-  16-bit ones); ``vocabulary``: token -> its number; ``blocks``: for each number, the offset,
+  16-bit ones); ``vocabulary:N``: token -> its number (in 64 buckets: a query reads those of its
+  tokens); ``blocks``: for each number, the offset,
   number of records and CRC-32 of its block (64-bit numbers).
 - ``stems``, ``spelled:N`` (pinyin and initials keys -> Chinese tokens, in 64 buckets),
   ``char_pinyin`` (fixed width), ``syllables``,
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from srfacts.data.files import max_depth
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
+from srfacts.search.text import Fold
 from srfacts.store import codec
 from srfacts.store import folder as cache
 
@@ -63,7 +65,7 @@ class Store:
         if not (isinstance(keys, str) and isinstance(values, str) and len(keys) == len(values)):
             raise ValueError("t2s table")
         self._t2s = (keys, values)
-        self._fold: dict[int, int] | None = None
+        self._fold: Fold | None = None
         self.types: dict[str, list[int]] = meta["types"]
         self._sections: dict[str, list[int]] = meta["sections"]
         self._loaded: dict[str, Any] = {}
@@ -186,10 +188,10 @@ class Store:
     # The search engine's ``Index`` interface (srfacts.search.entries.Index).
 
     @property
-    def fold(self) -> dict[int, int]:
-        """Traditional -> Simplified, as a ``str.translate`` table (made on first use)."""
+    def fold(self) -> Fold:
+        """Traditional -> Simplified (its table made only for a text that needs it)."""
         if self._fold is None:
-            self._fold = str.maketrans(*self._t2s)  # the same mapping as a dict of ords, made in C
+            self._fold = Fold(*self._t2s)
         return self._fold
 
     @property
@@ -226,7 +228,7 @@ class Store:
 
     def _block(self, token: str) -> tuple[int, int, int] | None:
         """Where the postings of ``token`` are: offset, number of records, CRC-32 (None: nowhere)."""
-        number = self._data("vocabulary", dict).get(token)
+        number = self._data(f"vocabulary:{bucket(token)}", dict).get(token)
         if number is None:
             return None
         if self._blocks is None:
@@ -266,7 +268,7 @@ class Store:
         return found if isinstance(found, str) else None
 
     def spelled(self, key: str) -> list[str]:
-        found = self._data(f"spelled:{spelled_bucket(key)}", dict).get(key)
+        found = self._data(f"spelled:{bucket(key)}", dict).get(key)
         return found if isinstance(found, list) else []
 
     def char_pinyin(self, char: str) -> str | None:
@@ -312,12 +314,17 @@ class Store:
 
 
 RECORD_TYPES = ("source", "industry", "metric", "claim", "entity")  # in file order
-SPELLED_BUCKETS = 64  # the pinyin and initials keys are kept in this many sections
+BUCKETS = 64  # the vocabulary and the pinyin and initials keys are each kept in this many sections
 
 
-def spelled_bucket(key: str) -> int:
-    """The section of a pinyin or initials key."""
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SPELLED_BUCKETS
+def bucket(key: str) -> int:
+    """The section of a token of the vocabulary, or of a pinyin or initials key."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % BUCKETS
+
+
+def tokens(store: "Store") -> list[str]:
+    """Every token of a store's vocabulary (reads every section of it: for checks, never a search)."""
+    return [token for number in range(BUCKETS) for token in store._data(f"vocabulary:{number}", dict)]
 
 
 def _valid_header(meta: Any, key: str, end: int) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 
 from srfacts.core.version import __version__
 
-FORMAT = "srfacts-cache-14"
+FORMAT = "srfacts-cache-15"
 SUFFIX = "pack"  # compiled knowledge files (see ``store``)
 KEEP = 16  # cache files kept; older ones (edited-away knowledge files) are pruned on write
 STALE = 3600  # seconds after which a temporary file is left over from a killed run (a compile takes < 30 s)

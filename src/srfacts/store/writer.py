@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from srfacts.store import codec
 from srfacts.store import folder as cache
-from srfacts.store.compiled import MAGIC, SPELLED_BUCKETS, SUFFIX, spelled_bucket
+from srfacts.store.compiled import BUCKETS, MAGIC, SUFFIX, bucket
 
 if TYPE_CHECKING:
     from srfacts.core.records import KnowledgeBase
@@ -63,20 +63,21 @@ class _Writer:
             if progress and done % 1000 == 0:
                 progress(1000)
         self.section("index", b"".join(_slot(*place) for place in places))
-        vocabulary: dict[str, int] = {}
+        vocabulary: list[dict[str, int]] = [{} for _ in range(BUCKETS)]
         blocks = array("Q")  # per token: offset, number of records, CRC-32 of its block
         for number, (token, (positions, weights)) in enumerate(index.postings.items()):
             offset, _, crc = self.put(positions.tobytes() + weights.tobytes())
-            vocabulary[token] = number
+            vocabulary[bucket(token)][token] = number
             blocks.extend((offset, len(positions), crc))
-        self.section("vocabulary", marshal.dumps(vocabulary))
+        for number, tokens in enumerate(vocabulary):  # a query reads only the buckets of its tokens
+            self.section(f"vocabulary:{number}", marshal.dumps(tokens))
         self.section("blocks", blocks.tobytes())
         self.section("stems", marshal.dumps(index.stems))
-        buckets: list[dict[str, list[str]]] = [{} for _ in range(SPELLED_BUCKETS)]
+        buckets: list[dict[str, list[str]]] = [{} for _ in range(BUCKETS)]
         for spelling, found in index.spelled.items():
-            buckets[spelled_bucket(spelling)][spelling] = found
-        for number, bucket in enumerate(buckets):  # a query reads only the bucket of its key
-            self.section(f"spelled:{number}", marshal.dumps(bucket))
+            buckets[bucket(spelling)][spelling] = found
+        for number, spellings in enumerate(buckets):  # a query reads only the bucket of its key
+            self.section(f"spelled:{number}", marshal.dumps(spellings))
         width = max(len(s) for s in index.char_pinyin)  # one fixed-width text: quick to read
         self.section("char_pinyin", marshal.dumps([width, "".join(s.ljust(width) for s in index.char_pinyin)]))
         self.section("syllables", marshal.dumps(sorted({s for s in index.char_pinyin if s})))
