@@ -1,10 +1,11 @@
 """The command line in the run's language: help texts, the words of Click's help pages and its
 usage errors, through the catalogue (``srfacts.core.i18n``).
 
-Help is written in English in the commands (the msgids); ``translate_commands`` swaps in the
-translation on the Click commands Typer builds, before anything is parsed. Click's own words
-(``Usage:``, ``Options``, ``No such option: ...``) are fixed English in the Click that Typer
-carries, so the help page and the error text are translated after they are formatted.
+Help is written in English in the commands (the msgids). ``translate_commands`` gives the Click
+commands Typer builds a context whose help page swaps in the translation as it is drawn (only a
+run that draws one pays for it), measured in terminal columns. Click's own words (``Usage:``,
+``Options``, ``No such option: ...``) are fixed English in the Click that Typer carries, so the
+help page and the error text are translated after they are formatted (``click_text``).
 """
 
 import re
