@@ -33,6 +33,6 @@ def load(path: "str | PathLike[str] | None" = None) -> "KnowledgeBase":
     """
     from pathlib import Path
 
-    from srfacts.store.loader import load as _load
+    from srfacts.store.loader import load as _load  # `import srfacts` stays light
 
     return _load(Path(path) if path is not None else None)

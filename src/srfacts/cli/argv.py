@@ -7,6 +7,8 @@ is ``srfacts --help`` (help on stdout, exit 0).
 
 from collections.abc import Sequence
 
+from srfacts.core.i18n import LANGUAGES, from_environment
+
 # The global options (``srfacts.cli.root``): those taking a value, and flags.
 GLOBAL_WITH_VALUE = ("--data", "--lang", "--ambiguous-width")
 GLOBAL_FLAGS = ("--wide", "--no-pager", "--traceback", "--version", "-V")
@@ -75,8 +77,6 @@ def _only_settings(words: Sequence[str]) -> bool:
 def language_asked_for(argv: Sequence[str]) -> str:
     """The language of the run: ``--lang`` before the command (``arranged`` moves it there), else the
     environment's (``srfacts.core.i18n``). Read before Click parses, so that help is in it too."""
-    from srfacts.core.i18n import LANGUAGES, from_environment
-
     words = list(argv)
     end = command_index(words)
     for at, word in enumerate(words[:end]):

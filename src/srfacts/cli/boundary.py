@@ -18,9 +18,10 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from srfacts.cli.argv import HELP, language_asked_for
 from srfacts.cli.streams import OutputError, safe, silence_stdout, warn
 from srfacts.core.errors import KnowledgeFileError, SrfactsError, UnknownNameError, clip
-from srfacts.core.i18n import _, current, label
+from srfacts.core.i18n import _, current, label, set_language
 from srfacts.core.version import __version__
 
 
@@ -205,13 +206,10 @@ class SafeGroup(TyperGroup):
     help in the run's language."""
 
     def main(self, args: Sequence[str] | None = None, *more: Any, **settings: Any) -> Any:
-        from srfacts.cli.argv import language_asked_for  # once a run, before anything is parsed
-        from srfacts.core.i18n import set_language
-
         words = sys.argv[1:] if args is None else list(args)
         set_language(language_asked_for(words))
         if _help_may_show(self, words):  # translated only for a help page (usage errors: see boundary)
-            from srfacts.cli.localized import translate_commands
+            from srfacts.cli.localized import translate_commands  # only a help page needs it
 
             translate_commands(self)
         return super().main(args, *more, **settings)
@@ -229,8 +227,6 @@ class SafeGroup(TyperGroup):
 def _help_may_show(group: Any, words: Sequence[str]) -> bool:
     """Whether a command line may draw a help page: none given, help asked for, or a group of
     commands named without one of its commands (``srfacts cache``)."""
-    from srfacts.cli.argv import HELP
-
     if not words or any(word in HELP for word in words):
         return True
     named = [word for word in words if not word.startswith("-")]

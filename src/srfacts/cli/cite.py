@@ -49,7 +49,7 @@ def cite(
     ] = False,
 ) -> None:
     """Cite facts: each as stated with its verbatim quote, then one reference per source."""
-    from srfacts.output.citation import citation_json, citation_text, default_style, fact
+    from srfacts.output.citation import citation_json, citation_text, default_style, fact  # cite's own
 
     kb = knowledge(ctx)
     lang = language(ctx)

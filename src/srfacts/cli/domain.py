@@ -42,7 +42,7 @@ def sorted_industries(
 def pinyin_of(data: str | None, texts: Iterable[str]) -> dict[str, str]:
     """Each text spelt in pinyin for sorting (光伏 -> "guang fu"), read from the compiled search index
     (which holds the pinyin of every character), so that pypinyin is never imported here."""
-    from srfacts.store.loader import open_store
+    from srfacts.store.loader import open_store  # only a sort by name reads the pinyin
 
     store = open_store(data)
     index: Any = store

@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from srfacts.core.i18n import N_, _, current
+from srfacts.output.tables import display_width
+from srfacts.output.wrap import break_offsets
 
 # Click's words on a help page and in its errors, with what they become (placeholders in {}).
 CLICK_PHRASES = (
@@ -110,8 +112,6 @@ def _formatter_class(base: type) -> type:
             self.write(wrap_help(text, self.width, indent, indent) + "\n")
 
         def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-            from srfacts.output.tables import display_width
-
             rows = [(first, click_text(second or "")) for first, second in rows]
             first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
             for first, second in rows:
@@ -134,9 +134,6 @@ def _formatter_class(base: type) -> type:
 def wrap_help(text: str, width: int, first_indent: str = "", indent: str = "") -> str:
     """Help text wrapped to ``width`` terminal columns, paragraph by paragraph as Click does (a
     paragraph starting with a ``\\b`` line is kept as it is), with Chinese line-breaking rules."""
-    from srfacts.output.tables import display_width
-    from srfacts.output.wrap import break_offsets
-
     out: list[str] = []
     for paragraph in re.split(r"\n[ \t]*\n", text.expandtabs().strip("\n")):
         lines = paragraph.splitlines()

@@ -94,7 +94,7 @@ def ask(
 ) -> None:
     """Answer a question: the figure as stated with its period, scope and rank, the quote and its source."""
     from srfacts.output.answer import answer_json, answer_text  # these two only for ask, not for search or show
-    from srfacts.search.answer import answer
+    from srfacts.search.answer import answer  # (ask's own)
 
     text = " ".join(question)
     found = find(data_path(ctx), text, limit=1 + ASK_OTHERS, progress=progress())

@@ -118,7 +118,8 @@ def _version(ctx: typer.Context, value: bool) -> None:
 
 def _knowledge_file(option: str | None) -> str:
     """Which knowledge file is in use (``--data`` given before ``--version``, else SRFACTS_DATA, else
-    the bundled one): its path, schema version and a short SHA-256 of its content."""
+    the bundled one): its path, schema version and a short SHA-256 of its content (only --version
+    needs this: hashing, the data file's paths)."""
     import hashlib
     import re
 

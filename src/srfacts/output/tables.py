@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from srfacts.output.formats import Column
 from srfacts.output.safe import cell, neutralise
+from srfacts.output.wrap import break_offsets
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -217,8 +218,6 @@ def to_table(
         pad_edge=False,
         expand=False,
     )
-    from srfacts.output.wrap import break_offsets
-
     for column, size in placed:
         whole = column.key not in PROSE
         table.add_column(

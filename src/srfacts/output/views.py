@@ -353,7 +353,7 @@ def quote_in_context(
     console = text_console(buffer, color=color, width=width)
     shown = Text(introduction, style="bold" if color else "") + text
     if width:  # lines broken by the rules of Chinese typography, never before a closing mark
-        from rich.cells import cell_len
+        from rich.cells import cell_len  # (on a terminal only, as Rich is)
 
         from srfacts.output.wrap import break_offsets
 

@@ -157,7 +157,7 @@ def memory_index(kb: KnowledgeBase) -> MemoryIndex:
     global _LAST
     if _LAST is not None and _LAST[0]() is kb:
         return _LAST[1]
-    from srfacts.search.build import build_index
+    from srfacts.search.build import build_index  # pypinyin and opencc: only where no cache is written
 
     index = MemoryIndex(kb, build_index(kb))
     _LAST = (weakref.ref(kb), index)
