@@ -1,5 +1,8 @@
 """What a search's start-up leaves out, and the quick stand-ins it uses, against what they stand for."""
 
+import collections
+import copy
+import pickle
 import random
 import re
 import subprocess
@@ -8,7 +11,7 @@ import typing
 
 import pytest
 
-from srfacts.core.tuples import NamedTuple
+from srfacts.core.tuples import NamedTuple, named_tuple
 from srfacts.search import query, text
 
 
@@ -55,6 +58,43 @@ def test_the_quick_named_tuple_is_typings() -> None:
         class _Bad(NamedTuple):
             first: int = 0
             second: int
+
+
+_Point = collections.namedtuple("_Point", ["x", "y", "z"], defaults=[3])
+_Quick = named_tuple("_Point", ("x", "y", "z"), (3,), __name__)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((1, 2), {}), ((1, 2, 4), {}), ((1,), {"y": 2}), ((), {"x": 1, "y": 2, "z": 5}), ((1,), {}), ((1, 2, 3, 4), {}),
+     ((1, 2), {"x": 1}), ((1, 2), {"w": 1}), ((), {})],
+)  # fmt: skip
+def test_a_quick_named_tuple_binds_its_arguments_as_collections_does(args: tuple[int, ...], kwargs: dict) -> None:
+    def made(cls: typing.Any) -> object:
+        try:
+            return cls(*args, **kwargs)
+        except TypeError as error:
+            return type(error)
+
+    quick, plain = made(_Quick), made(_Point)
+    assert quick == plain and repr(quick) == repr(plain)
+
+
+def test_a_quick_named_tuple_has_the_methods_of_collections() -> None:
+    quick, plain = _Quick(1, 2), _Point(1, 2)
+    assert _Quick.__doc__ == _Point.__doc__ and _Quick._fields == _Point._fields
+    assert _Quick._field_defaults == _Point._field_defaults and _Quick.__match_args__ == _Point.__match_args__
+    assert quick._asdict() == plain._asdict() and quick._replace(z=9) == plain._replace(z=9)
+    assert _Quick._make([4, 5, 6]) == _Point._make([4, 5, 6]) and (quick.x, quick.y, quick.z) == (1, 2, 3)
+    with pytest.raises(TypeError):
+        _Quick._make([1])
+    with pytest.raises(ValueError):
+        quick._replace(w=1)
+    assert copy.copy(quick) == quick and copy.deepcopy(quick) == quick
+    assert pickle.loads(pickle.dumps(_Plain("a", 2))) == _Plain("a", 2)
+    match quick:
+        case _Quick(x, y):
+            assert (x, y) == (1, 2)
 
 
 def test_the_unit_after_a_number_is_what_the_pattern_found() -> None:
