@@ -1,13 +1,15 @@
 """Speed and memory of srfacts against the floor of its framework, measured in one run.
 
 The floor is an empty Typer app (one command, no data) on the same interpreter and Typer.
-Each command runs several times interleaved with the floor; medians are compared. Peak memory
-is the child's maximum resident set. Prints ratios; asserts nothing about time. The row
+Each command runs several times interleaved with the floor; medians are compared, of wall time
+and of CPU time (user and system, from the child's rusage: other processes on a busy machine
+inflate it less). Peak memory is the child's maximum resident set. Prints ratios; asserts
+nothing about time. Run it on an otherwise idle machine: a test run beside it skews both. The row
 "search, normal exit" shows the same search when the interpreter is torn down at exit (srfacts
 skips that teardown unless something is registered to run at exit), for comparison.
 
-    python benchmarks/run.py            # full: 15 runs each, 20,000- and 100,000-record files
-    python benchmarks/run.py --quick    # short: 5 runs each, and a 5,000-record file
+    python benchmarks/run.py            # full: start-up 31 runs, scale 15 runs, 20,000 and 100,000 records
+    python benchmarks/run.py --quick    # short: start-up 15 runs, scale 5 runs, and a 5,000-record file
 
 It also runs ``benchmarks/questions.py``: the natural-question set against the BM25 bigram
 baseline (``benchmarks/baseline.py``) on the same data.
