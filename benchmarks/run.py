@@ -8,8 +8,8 @@ nothing about time. Run it on an otherwise idle machine: a test run beside it sk
 "search, normal exit" shows the same search when the interpreter is torn down at exit (srfacts
 skips that teardown unless something is registered to run at exit), for comparison.
 
-    python benchmarks/run.py            # full: start-up 31 runs, scale 15 runs, 20,000 and 100,000 records
-    python benchmarks/run.py --quick    # short: start-up 15 runs, scale 5 runs, and a 5,000-record file
+    python benchmarks/run.py            # full: start-up 61 runs, scale 15 runs, 20,000 and 100,000 records
+    python benchmarks/run.py --quick    # short: start-up 31 runs, scale 5 runs, and a 5,000-record file
 
 It also runs ``benchmarks/questions.py``: the natural-question set against the BM25 bigram
 baseline (``benchmarks/baseline.py``) on the same data.
@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, help="records in one scale file (default 20000 and 100000, quick 5000)")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
-    startup_runs = 15 if args.quick else 31  # start-up differences are a few ms: more runs
+    startup_runs = 31 if args.quick else 61  # start-up differences are a few ms, noise as much: more runs
     sizes = [args.records] if args.records else [5000] if args.quick else [20_000, 100_000]
     script = Path(sys.executable).parent / "srfacts"  # the installed command, as people run it
     srfacts = [str(script)] if script.is_file() else [sys.executable, "-m", "srfacts"]
