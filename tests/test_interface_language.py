@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from srfacts.cli.app import app
 from srfacts.core import i18n
 from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, QUALIFIERS, RECORD_TYPES, STATUSES, TIERS
 from srfacts.output.wrap import NO_LINE_END, NO_LINE_START, break_offsets
+from tests.test_terminal import on_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -214,17 +214,8 @@ def test_english_words_stay_whole() -> None:
 
 
 def _terminal(args: str, columns: int, **env: str) -> str:
-    command = f"stty cols {columns} rows 200; {sys.executable} -m srfacts {args}"
-    done = subprocess.run(
-        ["script", "-qec", command, "/dev/null"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": str(columns), "LINES": "200", "SRFACTS_PAGER": "cat", "NO_COLOR": "1", **env},
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", done.stdout).replace("\r\n", "\n")
+    """``srfacts ARGS`` on a pseudo-terminal (``tests.test_terminal.on_terminal``), without colour, succeeding."""
+    return on_terminal(args, columns, ok=True, **{"LINES": "200", "NO_COLOR": "1", **env})
 
 
 on_a_terminal = pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a pseudo-terminal")

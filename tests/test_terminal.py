@@ -23,8 +23,9 @@ pytestmark = [  # the command on a pseudo-terminal (script(1)) or in a pipe, in 
 ]
 
 
-def on_terminal(args: str, columns: int, **env: str) -> str:
-    """What ``srfacts ARGS`` shows on a terminal ``columns`` wide (stdout and stderr), colours removed."""
+def on_terminal(args: str, columns: int, *, ok: bool = False, **env: str) -> str:
+    """What ``srfacts ARGS`` shows on a terminal ``columns`` wide (stdout and stderr), colours removed;
+    ``ok``: the command must succeed."""
     command = f"stty cols {columns} rows 200; {sys.executable} -m srfacts {args}"
     done = subprocess.run(
         ["script", "-qec", command, "/dev/null"],
@@ -34,6 +35,7 @@ def on_terminal(args: str, columns: int, **env: str) -> str:
         timeout=60,
         check=False,
     )
+    assert done.returncode == 0 or not ok, done
     return ANSI.sub("", done.stdout).replace("\r\n", "\n")
 
 
