@@ -211,10 +211,12 @@ def test_search_no_match(run) -> None:
 
 
 def test_the_format_choices_are_the_output_layers() -> None:
+    from typing import get_args
+
     from srfacts.cli.options import OutputFormat
     from srfacts.output.formats import FORMATS
 
-    assert tuple(f.value for f in OutputFormat) == FORMATS
+    assert get_args(OutputFormat) == FORMATS
 
 
 def test_show_takes_names_aliases_pinyin_and_several_ids(run) -> None:

@@ -331,7 +331,7 @@ def test_sigterm_during_a_cache_write_leaves_nothing(private_cache: Path) -> Non
 def test_stale_temporary_files_are_pruned(private_cache: Path) -> None:
     folder = private_cache / "srfacts"
     (folder / "keys").mkdir(parents=True)
-    stale = [folder / f".{'b' * 40}.abc_123.tmp", folder / "keys" / f".{'c' * 40}.key.xyz.tmp"]
+    stale = [folder / f".{'b' * 40}.abc_123.tmp", folder / "keys" / f".{'c' * 16}.key.xyz.tmp"]
     fresh = folder / f".{'d' * 40}.k9.tmp"
     other = folder / f".{'e' * 40}.notes.txt"
     for file in [*stale, fresh, other]:

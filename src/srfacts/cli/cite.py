@@ -1,8 +1,7 @@
 """The ``cite`` command: facts as stated with their verbatim quotes, and one reference per source."""
 
 import difflib  # loaded by Click already
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -16,13 +15,7 @@ from srfacts.core.i18n import _
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
-class CitationStyle(str, Enum):
-    """Citation styles of ``cite``."""
-
-    gbt7714 = "gbt7714"
-    apa = "apa"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
+CitationStyle = Literal["gbt7714", "apa", "bibtex", "csl-json"]  # the styles of ``cite``
 
 
 @commands.command(
@@ -67,5 +60,5 @@ def cite(
         facts.append(fact(data, lang))
         source_ids[str(data.get("source"))] = None
     sources = [source.to_dict() for source in kb.sources() if source.id in source_ids]
-    chosen = style.value if style else default_style(lang)
+    chosen = style or default_style(lang)
     emit(citation_json(facts, sources, chosen) if as_json else citation_text(facts, sources, chosen, lang))

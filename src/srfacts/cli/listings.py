@@ -17,7 +17,6 @@ from srfacts.cli.options import (
     IndustryOption,
     JsonOption,
     LimitOption,
-    OutputFormat,
     SpreadsheetSafeOption,
     YearOption,
     output_format,
@@ -101,7 +100,7 @@ def industries(
     cluster: Annotated[bool, typer.Option("--cluster", help="Only the 千亿级 (100-billion-yuan) clusters.")] = False,
     sort: Annotated[str, typer.Option("--sort", help="Order by tier, id or name.")] = "tier",
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -134,7 +133,7 @@ def metrics(
     year: YearOption = None,
     status: Annotated[str | None, typer.Option("--status", "-s", help="actual, target or derived.")] = None,
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -148,7 +147,7 @@ def metrics(
     chosen = choice(status, STATUSES, "status")
     found = kb.metrics(industry=industry_id(kb, industry), year=year, status=chosen)
     if chart:
-        _chart(found[:limit], as_json or fmt != OutputFormat.table or fields is not None, language(ctx))
+        _chart(found[:limit], as_json or fmt != "table" or fields is not None, language(ctx))
         return
     rows = [r.to_dict() for r in found[:limit]]
     _listing(
@@ -185,7 +184,7 @@ def claims(
     industry: IndustryOption = None,
     year: YearOption = None,
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -218,7 +217,7 @@ def entities(
     ] = None,
     industry: IndustryOption = None,
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -245,7 +244,7 @@ def entities(
 @commands.command(epilog="Example: srfacts sources --json")
 def sources(
     ctx: typer.Context,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -274,7 +273,7 @@ def glossary(
         str | None, typer.Argument(metavar="[TERM]", help="Only entries whose Chinese or English holds this.")
     ] = None,
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,
@@ -318,7 +317,7 @@ def timeline(
         str | None, typer.Option("--type", help="Only metric or claim.", autocompletion=COMPLETE_TYPES)
     ] = None,
     limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     bom: BomOption = False,

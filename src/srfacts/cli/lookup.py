@@ -14,7 +14,6 @@ from srfacts.cli.options import (
     FormatOption,
     IndustryOption,
     JsonOption,
-    OutputFormat,
     YearOption,
     output_format,
 )
@@ -51,7 +50,7 @@ def search(
         int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many hits (default 20).")
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Show every hit, however many.")] = False,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
@@ -120,7 +119,7 @@ def show(
             autocompletion=COMPLETE_IDS,
         ),
     ],
-    fmt: FormatOption = OutputFormat.table,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:

@@ -188,7 +188,7 @@ def main_options(
     ] = False,
 ) -> None:
     """Look up source-verified facts about the industry of Shangrao (上饶), Jiangxi."""
-    set_language(lang.value if lang is not None else from_environment())
+    set_language(lang if lang is not None else from_environment())
     ctx.obj = {"data": data, "lang": current(), "traceback": traceback}
     TERMINAL["wide"] = wide
     if ambiguous_width != 1 or "srfacts.output.tables" in sys.modules:  # a JSON run never loads the tables

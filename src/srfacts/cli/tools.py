@@ -1,8 +1,7 @@
 """Commands that work on the files themselves: validate, schema, export, cache info and cache clear."""
 
-from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -20,21 +19,8 @@ from srfacts.store.loader import load
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
-class ReportFormat(str, Enum):
-    """Output formats of ``validate``."""
-
-    text = "text"
-    json = "json"
-
-
-class ExportFormat(str, Enum):
-    """Formats of ``export``."""
-
-    sqlite = "sqlite"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    xlsx = "xlsx"
+ReportFormat = Literal["text", "json"]  # of ``validate``
+ExportFormat = Literal["sqlite", "json", "csv", "tsv", "xlsx"]  # of ``export``
 
 
 @commands.command(
@@ -50,7 +36,7 @@ def validate(
             "--source", metavar="FILE|DIR", help="Also prove every record against the source text (file or folder)."
         ),
     ] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = "text",
 ) -> None:
     """Check a knowledge file; print one `file:line: CODE message` line per problem."""
     target = path or data_path(ctx)
@@ -65,7 +51,7 @@ def validate(
     except KnowledgeFileError as error:
         problems = error.problems
         where = problems[0].path if problems else str(target)
-    if fmt == ReportFormat.json:
+    if fmt == "json":
         emit(to_json({"path": where, "valid": not problems, "problems": [p.to_dict() for p in problems]}))
     else:
         emit("".join(safe(str(p)) + "\n" for p in problems))
@@ -117,7 +103,7 @@ def export(
     from srfacts import export as exporter  # only for export (it imports sqlite3)
 
     kb = knowledge(ctx)
-    chosen = export_format(target, fmt.value if fmt else None)
+    chosen = export_format(target, fmt)
     if target == "-":
         if chosen != "json":
             raise UsageError("only --format json can be written to stdout ('-')")

@@ -19,6 +19,7 @@ import os
 import stat
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -259,7 +260,14 @@ def _key_note(path: Path) -> Path:
     """Where the content key of a file is remembered: named by the path, the cache format and the
     version (a key computed by another version names a file this one does not read)."""
     named = f"{FORMAT}\0{__version__}\0".encode() + str(path).encode("utf-8", "surrogateescape")
-    return cache_dir() / "keys" / f"{_blake2b(named)}.key"
+    # Two 32-bit checksums name it (the note holds the path itself, so a clash of names only costs a
+    # file read and hashed once more); zlib is loaded already, blake2 would load a module for this.
+    return cache_dir() / "keys" / f"{zlib.crc32(named):08x}{zlib.adler32(named):08x}.key"
+
+
+def _name_size(place: Path) -> int:
+    """How many hex digits name a file in ``place``: a content key (40), a key note's (16)."""
+    return 16 if place.name == "keys" else 40
 
 
 def entry_path(key: str, suffix: str) -> Path:
@@ -279,7 +287,7 @@ def _prune(folder: Path) -> None:
     now = time.time()
     for place in (folder, folder / "keys"):
         try:
-            left = [item for item in place.iterdir() if _temporary(item.name)]
+            left = [item for item in place.iterdir() if _temporary(item.name, _name_size(place))]
         except OSError:
             continue
         for item in left:
@@ -329,27 +337,29 @@ def _size(file: Path) -> int:
         return 0
 
 
-def _key(text: str) -> bool:
-    return len(text) == 40 and all(c in "0123456789abcdef" for c in text)
+def _hex(text: str, size: int = 40) -> bool:
+    return len(text) == size and all(c in "0123456789abcdef" for c in text)
 
 
-def _temporary(name: str) -> bool:
-    """A temporary name srfacts makes: ``.<key>.<random>.tmp`` or ``.<key>.key.<random>.tmp``."""
+def _temporary(name: str, size: int = 40) -> bool:
+    """A temporary name srfacts makes: ``.<key>.<random>.tmp`` or ``.<note>.key.<random>.tmp`` (``size``:
+    hex digits of the name it is made from)."""
     if not (name.startswith(".") and name.endswith(".tmp")):
         return False
     key, _, rest = name[1:-4].partition(".")
     rest = rest[4:] if rest.startswith("key.") else rest
-    return _key(key) and 0 < len(rest) <= 16 and all(c.isascii() and (c.isalnum() or c == "_") for c in rest)
+    return _hex(key, size) and 0 < len(rest) <= 16 and all(c.isascii() and (c.isalnum() or c == "_") for c in rest)
 
 
-# The names srfacts gives its files: ``<key>.pack`` in the folder, ``<key>.key`` in its ``keys``
+# The names srfacts gives its files: ``<key>.pack`` in the folder, ``<note>.key`` in its ``keys``
 # folder, and the temporary names made from them. Only these are removed, so nothing else that
 # happens to sit in the folder (``<key>.txt``, ``<key>.json`` ...) is ever deleted.
 def _ours(name: str, place: Path) -> bool:
-    if _temporary(name):
+    size = _name_size(place)
+    if _temporary(name, size):
         return True
     key, _, suffix = name.partition(".")
-    return _key(key) and suffix == ("key" if place.name == "keys" else SUFFIX)
+    return _hex(key, size) and suffix == ("key" if place.name == "keys" else SUFFIX)
 
 
 def clear() -> int:
