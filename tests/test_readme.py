@@ -124,14 +124,15 @@ def test_every_exit_status_is_documented() -> None:
 
 
 def test_json_fields_are_documented() -> None:
-    from srfacts.search.score import Hit, Match
+    from srfacts.search.engine import memory_index
+    from srfacts.search.hits import Hit, Match
     from srfacts.store.loader import load
     from tests.conftest import SAMPLE
 
     readme = README.read_text(encoding="utf-8")
     kb = load(SAMPLE)
     fields = {f for record in kb.all_records() for f in record.to_dict()}
-    fields |= set(Hit(kb.all_records()[0], 1.0, (Match("name", 0, 1, "x"),)).to_dict())
+    fields |= set(Hit(memory_index(kb), 0, 1.0, (Match("name", 0, 1, "x"),)).to_dict())
     fields |= {"related", "context", "year_start", "year_end", "label", "label_en", "figure"}
     for name in sorted(fields):
         assert f"`{name}`" in readme, f"JSON field {name} is not documented in the README"

@@ -23,7 +23,7 @@ from srfacts.core.records import KnowledgeBase, record_years, resolve_industry
 from srfacts.data.files import bundled_data_path
 from srfacts.search.build import question_words
 from srfacts.search.engine import MemoryIndex, memory_index, search
-from srfacts.search.score import Hit
+from srfacts.search.hits import Hit
 from srfacts.search.suggest import suggestions
 from srfacts.search.text import Fold, Stemmer, normalise, tokens
 from srfacts.store.compiled import CacheDamagedError, Store, bucket

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srfacts.core.units import UNITS, english_figure, figure_text, to_base
+from srfacts.core.records import plain
+from srfacts.core.units import UNITS, english_figure, figure_text, fixed_point, json_number, to_base
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,15 @@ def test_every_unit_has_an_english_figure(unit: str, value: Decimal) -> None:
     text = english_figure("exact", value, unit)
     assert text and "hundred million" not in text and "ten thousand" not in text
     assert to_base(value, unit)[1] == UNITS[unit].base_unit
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False) | st.from_regex(r"-?[0-9]{1,25}(\.[0-9]{0,25})?", fullmatch=True)
+)
+def test_a_figure_read_from_its_text_is_the_decimal_read(number: Decimal | str) -> None:
+    """``json_number`` and ``fixed_point`` (no decimal module for a plainly written number) give what the
+    Decimal of the same text gives: the same JSON number, of the same type, and the same digits."""
+    text = str(number)
+    decimal = Decimal(text)
+    assert repr(json_number(text)) == repr(plain(decimal))
+    assert fixed_point(text) == format(decimal, "f") == fixed_point(decimal)

@@ -1,7 +1,9 @@
-"""The unit table: each unit as the article writes it, its base unit and factor."""
+"""The unit table: each unit as the article writes it, its base unit and factor; figures in English,
+and figures read from their text."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from srfacts.core.records import is_decimal, plain
 from srfacts.core.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -118,3 +120,37 @@ def english_figure(qualifier: str | None, value: "Decimal", unit: str) -> str:
     if noun is None:
         return f"{words}{text} m²"
     return f"{words}{text} {noun[1] if plural else noun[0]}"
+
+
+def _plainly_written(text: str) -> bool:
+    """Whether ``text`` is a number as a Decimal writes it without an exponent: an optional minus,
+    digits with no leading zero, and at most one point followed by digits (5028.1, -0.5, 2248)."""
+    body = text[1:] if text[:1] == "-" else text
+    whole, point, part = body.partition(".")
+    return body.isascii() and whole.isdigit() and (whole == "0" or whole[0] != "0") and (not point or part.isdigit())
+
+
+def json_number(text: str) -> int | float:
+    """``plain(Decimal(text))``: an int for a whole number written without a point, else a float.
+
+    A plainly written number (see ``_plainly_written``) is read without the decimal module, which
+    a search's JSON then never loads (about 2 ms at every start); any other text is read as a
+    Decimal. ``float`` reads the same digits as ``Decimal.__float__`` does."""
+    if _plainly_written(text):
+        return float(text) if "." in text else int(text)
+    from decimal import Decimal  # an exponent or another form: only a Decimal reads it exactly
+
+    number: int | float = plain(Decimal(text))
+    return number
+
+
+def fixed_point(number: Any) -> str:
+    """A Decimal, or a Decimal's text, written without an exponent: ``format(Decimal(text), "f")``."""
+    if is_decimal(number):
+        return format(number, "f")
+    text = str(number)
+    if _plainly_written(text):
+        return text
+    from decimal import Decimal  # as in json_number
+
+    return format(Decimal(text), "f")

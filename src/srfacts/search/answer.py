@@ -10,7 +10,7 @@ from typing import Any
 
 from srfacts.core.records import Metric, Source
 from srfacts.core.tuples import NamedTuple
-from srfacts.search.score import Hit
+from srfacts.search.hits import Hit
 
 CLEAR_LEAD = 1.15  # the best score must be at least this many times the next one to be a clear answer
 OTHERS = 3  # other likely records shown after the answer

@@ -121,7 +121,7 @@ def _name_texts(records: tuple[Record, ...], fields: frozenset[str]) -> Iterator
     seen: set[str] = set()
     for record in records:
         for name in fields:
-            for text in field_texts(record, name):
+            for text in field_texts(getattr(record, name, None)):
                 if text not in seen:
                     seen.add(text)
                     yield text
@@ -174,7 +174,7 @@ def _names(records: tuple[Record, ...], fold: Fold, char_pinyin: list[str]) -> l
         if record.TYPE in ("claim", "source"):
             continue
         for name in NAME_FIELDS:
-            for written in field_texts(record, name):
+            for written in field_texts(getattr(record, name, None)):
                 norm, offsets = normalise_with_offsets(written, fold)
                 for found in _NAME_WORDS.finditer(norm):
                     word = found.group()

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from srfacts.core.records import KnowledgeBase, Record, SynonymGroup
-from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
+from srfacts.search.entries import Entry, Facets, QuestionWords, record_entry
+from srfacts.search.hits import Hit
 from srfacts.search.query import read_query
-from srfacts.search.score import RERANK, Hit, Rerank, first_pass
+from srfacts.search.score import RERANK, Rerank, first_pass
 from srfacts.search.text import Fold
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def ranked_hits(
     rerank = Rerank(index, parsed)
     finished = sorted(((rerank.score(pos, score), pos) for pos, score in ranked), key=lambda item: (-item[0], item[1]))
     shown = finished[:limit] if limit is not None else finished
-    return [Hit(index.record(pos), score, rerank.matches(pos)) for score, pos in shown], len(scores)
+    return [Hit(index, pos, score, rerank.matches(pos)) for score, pos in shown], len(scores)
 
 
 def _filter(
@@ -139,11 +140,14 @@ class MemoryIndex:
     def entry(self, pos: int) -> Entry:
         found = self._entries.get(pos)
         if found is None:
-            found = self._entries[pos] = build_entry(self.records[pos], self._fold)
+            found = self._entries[pos] = record_entry(self.records[pos], self._fold)
         return found
 
     def record(self, pos: int) -> Record:
         return self.records[pos]
+
+    def plain(self, pos: int) -> dict[str, Any]:
+        return self.records[pos].to_dict()
 
     def suggestion_keys(self) -> Sequence[tuple[str, str, str]]:
         return self.data.names

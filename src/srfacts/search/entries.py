@@ -1,17 +1,20 @@
 """Index entries: what the index holds of each record, and the interface every index offers.
 
-A record's *entry* is the normalised text of each searched field (with the offsets that map it
-back to the record's own text); its *facets* are what filters and boosts read (type, years,
-industries, kind). ``Index`` is what the query reader and the engine need of an index: the
+A record's *entry* is the text of each searched field, as written and normalised (with the
+offsets that map one to the other), and a figure's number as written; it is made from the
+record's fields by name, as a record holds them or as the compiled store keeps them (figures as
+their text: searching never makes a Decimal). Its *facets* are what filters and boosts read
+(type, years, industries, kind). ``Index`` is what the query reader and the engine need of an index: the
 in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 """
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from srfacts.core.records import Record, SynonymGroup, is_decimal, record_years
 from srfacts.core.spec import SEARCHED
 from srfacts.core.tuples import NamedTuple
+from srfacts.core.units import fixed_point
 from srfacts.search.text import Fold, normalise_with_offsets
 
 # BM25F field weights, from the spec: names and aliases above texts, texts above English, quotes and
@@ -26,15 +29,17 @@ class Field(NamedTuple):
 
     name: str
     item: int
+    text: str  # as the record writes it
     norm: str
-    offsets: list[int] | None  # normalised position -> original position, when they differ
+    offsets: list[int] | None  # normalised position -> position in ``text``, when they differ
 
 
 class Entry(NamedTuple):
-    """The searched fields of one record, normalised."""
+    """The searched fields of one record, and its figure's number as written (5028.1; None: no figure)."""
 
     id: str
     fields: list[Field]
+    value: str | None
 
 
 class Facets(NamedTuple):
@@ -60,42 +65,41 @@ class QuestionWords(NamedTuple):
     relative: dict[str, int]
 
 
-def field_texts(record: Record, name: str) -> list[str]:
-    """The texts of one field of a record (several for aliases and authors)."""
-    value = getattr(record, name, None)
+def field_texts(value: Any) -> list[str]:
+    """The texts of one field's value (several for aliases and authors)."""
     if isinstance(value, str):
         return [value] if value else []
     if value is None or isinstance(value, bool):
         return []
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return [str(v) for v in value if v]
     if is_decimal(value):
         return [format(value, "f")]
     return [str(value)] if str(value) else []
 
 
-def build_entry(record: Record, fold: Fold | None) -> Entry:
-    """Normalised texts of every searched field of a record."""
+def build_entry(values: Mapping[str, Any], fold: Fold | None) -> Entry:
+    """The entry of a record from its fields by name (a figure may be a Decimal or its text)."""
     fields: list[Field] = []
     for name in FIELD_WEIGHTS:
         if name == "value":
             continue  # values are matched as numbers (see the builder), not as text
-        for item, original in enumerate(field_texts(record, name)):
+        for item, original in enumerate(field_texts(values.get(name))):
             norm, offsets = normalise_with_offsets(original, fold)
-            fields.append(Field(name, item, norm, offsets))
-    return Entry(record.id, fields)
+            fields.append(Field(name, item, original, norm, offsets))
+    value = values.get("value")
+    return Entry(str(values["id"]), fields, None if value is None else fixed_point(value))
+
+
+def record_entry(record: Record, fold: Fold | None) -> Entry:
+    """The entry of a record held in memory."""
+    return build_entry(record._asdict(), fold)
 
 
 def record_facets(record: Record) -> Facets:
     """The facets of a record (``kind`` is a claim's or entity's kind, or an industry's tier)."""
     kind = getattr(record, "kind", None) or getattr(record, "tier", None)
     return Facets(record.TYPE, record_years(record), tuple(getattr(record, "industries", ())), kind)
-
-
-def original_text(record: Record, field: Field) -> str:
-    """The record's own text of an indexed field."""
-    texts = field_texts(record, field.name)
-    return texts[field.item] if field.item < len(texts) else field.norm
 
 
 if TYPE_CHECKING:  # the interface is for the type checker only: nothing checks it at run time
@@ -140,5 +144,7 @@ if TYPE_CHECKING:  # the interface is for the type checker only: nothing checks 
         def entry(self, pos: int) -> Entry: ...
 
         def record(self, pos: int) -> Record: ...
+
+        def plain(self, pos: int) -> dict[str, Any]: ...
 
         def suggestion_keys(self) -> Sequence[tuple[str, str, str]]: ...

@@ -74,7 +74,7 @@ class PostingsBuilder:
         step = max(1, len(records) // SAMPLE)  # field lengths are averaged over a sample of the records
         for record in records[::step]:
             for name in SEARCHED:
-                lengths[name].extend(len(text) for text in field_texts(record, name))
+                lengths[name].extend(len(text) for text in field_texts(getattr(record, name, None)))
         self.average = {name: max(1.0, sum(v) / len(v)) if v else 1.0 for name, v in lengths.items()}
         self.postings: Postings = {}
         self.fold = fold
@@ -106,7 +106,7 @@ class PostingsBuilder:
                 (name, FIELD_WEIGHTS[name], self.average[name]) for name in SEARCHED if name in held
             )
         for name, weight, average in fields:
-            for text in field_texts(record, name):
+            for text in field_texts(getattr(record, name, None)):
                 found, counts, length = self._count(text)
                 share = weight / (1 - B + B * length / average)
                 for token, count in zip(found, counts, strict=True):

@@ -21,9 +21,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from srfacts.core.records import Record
-from srfacts.core.tuples import NamedTuple
-from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field, original_text
+from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field
+from srfacts.search.hits import Match
 from srfacts.search.query import Query, stem_word
 from srfacts.search.text import is_cjk, plain_number, tokens
 
@@ -46,40 +45,6 @@ COMMON_SHARE = 0.02
 KEEP = 2000  # candidates kept before a common token is read
 STRONG = 1.3 * SCALE  # a term weight that covers its query term fully (a name or a text); a quote covers about half
 NAME_PART = 0.6  # a name or alias the query holds whole, times the share of the query it makes
-
-
-class Match(NamedTuple):
-    """Where a query term matched: the field, the span in its text, that text, how, and the term.
-
-    ``how`` is ``text``, ``exact`` (the whole field), ``synonym``, ``pinyin``, ``initials``,
-    ``homophone``, ``typo``, ``hint``, ``year`` or ``value`` (a number equal to a metric's value).
-    """
-
-    field: str
-    start: int
-    end: int
-    text: str
-    how: str = "text"
-    term: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The match as a JSON-ready mapping (its fields, in order)."""
-        return self._asdict()
-
-
-class Hit(NamedTuple):
-    """A record that matched, its score and what matched."""
-
-    record: Record
-    score: float
-    matches: tuple[Match, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record plus ``score`` and ``matched``."""
-        out = self.record.to_dict()
-        out["score"] = self.score
-        out["matched"] = [m.to_dict() for m in self.matches]
-        return out
 
 
 def idf(count: int, df: int) -> float:
@@ -197,17 +162,16 @@ class Rerank:
 
     def matches(self, pos: int) -> tuple[Match, ...]:
         """What matched where in a record, merged and each span once."""
-        record = self.index.record(pos)
+        entry = self.index.entry(pos)
         found: list[Match] = []
-        for field in self.index.entry(pos).fields:
+        for field in entry.fields:
             if not any(needle in field.norm for needle in self.needles):
                 continue
             read = self._read(field)
             whole, _ = self._whole(field, (text for text, _, _ in read))
-            found.extend(_field_matches(record, field, read, self.wanted, exact_field=whole))
-        value = getattr(record, "value", None)
-        if value is not None:
-            written = format(value, "f")
+            found.extend(_field_matches(field, read, self.wanted, exact_field=whole))
+        written = entry.value
+        if written is not None:
             number = plain_number(written)
             for token, (_, term, _) in self.wanted.items():
                 if (
@@ -365,7 +329,6 @@ def _touching(text: str, end: int, start: int) -> bool:
 
 
 def _field_matches(
-    record: Record,
     field: Field,
     read: list[tuple[str, int, int]],
     wanted: dict[str, tuple[str, str, int]],
@@ -384,7 +347,7 @@ def _field_matches(
             else:
                 spans.append([start, end, how, term])
     out: list[Match] = []
-    original = original_text(record, field) if spans else ""
+    original = field.text
     for start, end, how, term in spans:
         if field.offsets is not None:
             start, end = field.offsets[start], field.offsets[end]

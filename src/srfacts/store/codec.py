@@ -10,8 +10,9 @@ groups and the glossary travel the same way. Decoding raises KeyError, TypeError
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from srfacts.core.records import Record, is_decimal
+from srfacts.core.records import Record, is_decimal, plain
 from srfacts.core.spec import GLOSSARY, RECORD_SPECS, SYNONYMS, Spec
+from srfacts.core.units import json_number
 from srfacts.core.values import AllowedNumber, Derivation, GlossaryTerm, Rank, SynonymGroup
 
 
@@ -66,11 +67,13 @@ DECODERS: dict[str, Callable[[Any], Any] | None] = {
 }  # fmt: skip
 
 
-def _decoders(spec: Spec) -> tuple[Callable[[Any], Any] | None, ...]:
-    return tuple(DECODERS[f.kind] for f in spec.fields)
+def _decoders(spec: Spec, number: Callable[[Any], Any] = _number) -> tuple[Callable[[Any], Any] | None, ...]:
+    return tuple(number if f.kind == "number" else DECODERS[f.kind] for f in spec.fields)
 
 
 _RECORD_DECODERS = {t: (spec.record, _decoders(spec)) for t, spec in RECORD_SPECS.items()}
+FIELD_NAMES = {t: tuple(f.name for f in spec.fields) for t, spec in RECORD_SPECS.items()}  # a row's, in order
+_PLAIN_DECODERS = {t: _decoders(spec, json_number)[1:] for t, spec in RECORD_SPECS.items()}
 _SYNONYM_DECODERS = _decoders(SYNONYMS)
 _GLOSSARY_DECODERS = _decoders(GLOSSARY)
 
@@ -91,6 +94,17 @@ def decode_record(record_type: str, row: Any) -> Record:
     make, decoders = _RECORD_DECODERS[record_type]
     record: Record = _decode(make, decoders, row)
     return record
+
+
+def plain_record(record_type: str, row: Any) -> dict[str, Any]:
+    """``decode_record(record_type, row).to_dict()``, its figures read by ``json_number`` (a plainly
+    written one without the decimal module); KeyError, TypeError or ValueError if it is not a record."""
+    if not isinstance(row, list) or not row or not isinstance(row[0], str):
+        raise ValueError("a list of fields, the first an id")
+    out: dict[str, Any] = {"id": row[0], "type": record_type}
+    for name, read, value in zip(FIELD_NAMES[record_type][1:], _PLAIN_DECODERS[record_type], row[1:], strict=True):
+        out[name] = plain(value if read is None else read(value))
+    return out
 
 
 def encode_extras(synonyms: tuple[SynonymGroup, ...], glossary: tuple[GlossaryTerm, ...]) -> dict[str, Any]:

@@ -30,7 +30,8 @@ raises ``CacheDamagedError``) and compiled anew.
 import marshal
 import os
 import zlib
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from srfacts.data.files import max_depth
 from srfacts.search.entries import Entry, Facets, QuestionWords, build_entry
@@ -45,6 +46,7 @@ MAGIC = b"srfacts compiled knowledge\n"
 TRAILER = 16 + len(MAGIC)  # header offset (8 bytes), length (4), CRC-32 (4), MAGIC
 SUFFIX = "pack"
 _SLOT = 12  # bytes per record in the index: offset, length and CRC-32 of the record
+_T = TypeVar("_T")
 
 
 class CacheDamagedError(Exception):
@@ -73,6 +75,7 @@ class Store:
         self._syllables: frozenset[str] | None = None
         self._index: bytes | None = None
         self._records: dict[int, Record] = {}
+        self._rows: dict[int, tuple[str, list[Any]]] = {}  # as stored: each record's type and fields
         self._blocks: memoryview | None = None  # per token: offset, number of records, CRC-32
         self._synonyms: tuple[SynonymGroup, ...] | None = None
         self._entries: dict[int, Entry] = {}
@@ -153,24 +156,36 @@ class Store:
         """The record at ``pos`` (CacheDamagedError if it does not decode); read once."""
         found = self._records.get(pos)
         if found is None:
-            found = self._records[pos] = self._read_record(pos)
+            found = self._records[pos] = self._decoded(codec.decode_record, pos)
         return found
 
-    def _read_record(self, pos: int) -> "Record":
+    def plain(self, pos: int) -> dict[str, Any]:
+        """The record at ``pos`` as JSON-ready data (``record(pos).to_dict()``, no Decimal made)."""
+        return self._decoded(codec.plain_record, pos)
+
+    def _decoded(self, decode: Callable[[str, list[Any]], _T], pos: int) -> _T:
+        """The stored row at ``pos`` (read once) decoded by ``decode(type, row)``; CacheDamagedError
+        if it does not decode."""
         try:
-            if self._index is None:
-                self._index = self._section("index")
-            slot = self._index[pos * _SLOT : (pos + 1) * _SLOT]
-            if len(slot) != _SLOT or pos < 0:
-                raise ValueError(f"no record at {pos}")
-            offset, length, crc = (int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4))
-            tag, row = _load(_read(self.file, offset, length, crc))
-            expected = _type_at(self.types, pos)
-            if tag != expected:
-                raise ValueError(f"a {tag} where a {expected} belongs")
-            return codec.decode_record(expected, row)
+            found = self._rows.get(pos)
+            if found is None:
+                found = self._rows[pos] = self._read_row(pos)
+            return decode(*found)
         except (OSError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, EOFError) as error:
             raise CacheDamagedError(repr(error)) from None
+
+    def _read_row(self, pos: int) -> tuple[str, list[Any]]:
+        if self._index is None:
+            self._index = self._section("index")
+        slot = self._index[pos * _SLOT : (pos + 1) * _SLOT]
+        if len(slot) != _SLOT or pos < 0:
+            raise ValueError(f"no record at {pos}")
+        offset, length, crc = (int.from_bytes(slot[at : at + 4], "little") for at in range(0, _SLOT, 4))
+        tag, row = _load(_read(self.file, offset, length, crc))
+        expected = _type_at(self.types, pos)
+        if tag != expected or not isinstance(row, list):
+            raise ValueError(f"a {tag} where a {expected} belongs")
+        return expected, row
 
     def _data(self, name: str, kind: type) -> Any:
         """A marshal section, read once, of the expected type (CacheDamagedError if it does not decode)."""
@@ -299,8 +314,11 @@ class Store:
     def entry(self, pos: int) -> "Entry":
         found = self._entries.get(pos)
         if found is None:
-            found = self._entries[pos] = build_entry(self.record(pos), self.fold)
+            found = self._entries[pos] = self._decoded(self._entry_of, pos)
         return found
+
+    def _entry_of(self, record_type: str, row: list[Any]) -> "Entry":
+        return build_entry(dict(zip(codec.FIELD_NAMES[record_type], row, strict=True)), self.fold)
 
     def suggestion_keys(self) -> list[tuple[str, str, str]]:
         try:
@@ -322,11 +340,6 @@ def bucket(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % BUCKETS
 
 
-def tokens(store: "Store") -> list[str]:
-    """Every token of a store's vocabulary (reads every section of it: for checks, never a search)."""
-    return [token for number in range(BUCKETS) for token in store._data(f"vocabulary:{number}", dict)]
-
-
 def _valid_header(meta: Any, key: str, end: int) -> bool:
     """Whether a header has the shape this version writes: its format and key, a record count,
     type ranges that follow each other in file order, and sections inside the file."""
@@ -335,9 +348,9 @@ def _valid_header(meta: Any, key: str, end: int) -> bool:
     count, types, sections, t2s = meta.get("count"), meta.get("types"), meta.get("sections"), meta.get("t2s")
     if type(count) is not int or count < 0 or not isinstance(types, dict) or not isinstance(sections, dict):
         return False
-    if type(meta.get("depth", 0)) is not int:
+    if type(meta.get("depth", 0)) is not int or not (isinstance(t2s, list) and len(t2s) == 2):
         return False
-    if not (isinstance(t2s, list) and len(t2s) == 2 and all(isinstance(t, str) for t in t2s)):
+    if not all(isinstance(t, str) for t in t2s):
         return False
     at = 0
     for name in [t for t in RECORD_TYPES if t in types]:

@@ -16,7 +16,7 @@ from srfacts.store.compiled import CacheDamagedError, Store
 
 if TYPE_CHECKING:
     from srfacts.search.entries import Index
-    from srfacts.search.score import Hit
+    from srfacts.search.hits import Hit
 # Given a task's description and size, returns the function that reports progress on it.
 Progress = Callable[[str, int], Callable[[int], None]]
 
