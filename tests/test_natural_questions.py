@@ -146,3 +146,45 @@ def test_baseline_is_the_plain_one() -> None:
     from baseline import tokens
 
     assert tokens("上饶光伏 PV-Modules，鋰") == ["上饶", "饶光", "光伏", "pv", "modules", "鋰"]
+
+
+def test_a_large_index_s_first_pass_keeps_finding_the_answers(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file's first pass reads a common token only for the candidates the rarer groups found
+    and keeps the best ``KEEP`` of them. Scaled down to the bundled file (a token in more than 20
+    records is common, 60 candidates kept), the questions are still answered as the full pass
+    answers them, give or take a question or two."""
+    from srfacts.search import score
+
+    full = evaluate(QUESTIONS, lambda q: [hit.record.id for hit in kb.search(q, limit=LIMIT)])[ALL]
+    restricted: list[int] = []
+    pairs = score._pairs
+
+    def counted(positions: Any, tfs: Any, only: dict[int, float] | None) -> Any:
+        restricted.append(only is not None)
+        return pairs(positions, tfs, only)
+
+    monkeypatch.setattr(score, "_pairs", counted)
+    monkeypatch.setattr(score, "COMMON_RECORDS", 20)
+    monkeypatch.setattr(score, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(score, "KEEP", 60)
+    pruned = evaluate(QUESTIONS, lambda q: [hit.record.id for hit in kb.search(q, limit=LIMIT)])[ALL]
+    assert sum(restricted) > len(QUESTIONS)  # the restricted reading was taken, many times
+    assert pruned.top5 >= full.top5 - 2 and pruned.top1 >= full.top1 - 3
+    assert pruned.rate("top5") >= TOP5 and pruned.rate("top1") >= TOP1
+
+
+def test_the_first_pass_reads_meaningful_groups_rarest_first(kb: KnowledgeBase) -> None:
+    """The group that picks a large file's candidates is a meaningful one, never a question word's hint."""
+    from srfacts.search import score
+    from srfacts.search.engine import memory_index
+    from srfacts.search.query import read_query
+
+    index = memory_index(kb)
+    query = read_query("上饶规上工业企业一共有多少家？", index)
+    order = sorted(query.groups, key=lambda group: score._reading_order(index, group))
+    meaningful = [group.meaningful for group in order]
+    assert meaningful == sorted(meaningful, reverse=True) and meaningful[0] and not meaningful[-1]
+    counts = [score._reading_order(index, group)[1] for group in order if group.meaningful]
+    assert counts == sorted(counts)

@@ -4,8 +4,8 @@ A record's *entry* is the text of each searched field, as written and normalised
 offsets that map one to the other), and a figure's number as written; it is made from the
 record's fields by name, as a record holds them or as the compiled store keeps them (figures as
 their text: searching never makes a Decimal). Its *facets* are what filters and boosts read
-(type, years, industries, kind). ``Index`` is what the query reader and the engine need of an index: the
-in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
+(type, years, industries, kind). ``Index`` is what the query reader and the engine need of an
+index: the in-memory one (``engine.MemoryIndex``) and the compiled store both provide it.
 """
 
 from collections.abc import Mapping, Sequence

@@ -19,6 +19,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from srfacts.search.entries import FIELD_WEIGHTS, NAME_FIELDS, Field
@@ -55,9 +56,10 @@ def idf(count: int, df: int) -> float:
 def first_pass(index: "Index", query: Query, wanted: Callable[[int], bool] | None) -> dict[int, float]:
     """Each candidate record's BM25F score times its coverage, and the year boost.
 
-    Groups are read rarest first. On a large index a group whose every token is in a large share
-    of the records (上饶 in a file about Shangrao) only adds to the candidates the rarer groups
-    found: such a token alone never makes a record worth showing, and reading it for every
+    Groups are read rarest first (``_reading_order``), the meaningful ones before the rest: a
+    question word's hint or a unit never picks the candidates. On a large index a token in a large
+    share of the records (上饶 in a file about Shangrao) only adds to the candidates the rarer
+    groups found: such a token alone never makes a record worth showing, and reading it for every
     record would make a question on a large file slow.
     """
     count = index.count
@@ -65,7 +67,7 @@ def first_pass(index: "Index", query: Query, wanted: Callable[[int], bool] | Non
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
     total = 0.0
-    groups = sorted(query.groups, key=lambda g: min(min(index.df(t) for t in a.tokens) for a in g.alternatives))
+    groups = sorted(query.groups, key=lambda group: _reading_order(index, group))
     for group in groups:
         best: dict[int, float] = {}
         share: dict[int, float] = {}
@@ -81,22 +83,38 @@ def first_pass(index: "Index", query: Query, wanted: Callable[[int], bool] | Non
                 only = None
                 if scores and len(positions) > common:
                     if len(scores) > KEEP:  # a common token can only reorder the best candidates
-                        scores = dict(heapq.nlargest(KEEP, scores.items(), key=lambda item: item[1]))
+                        scores = dict(heapq.nlargest(KEEP, scores.items(), key=itemgetter(1)))
                     only = scores
+                if not found:  # the alternative's first token (most have only one): made in one go
+                    pairs = dict(_pairs(positions, tfs, only))
+                    found = {pos: rarity * tf for pos, tf in pairs.items()}
+                    held = {pos: rarity * (tf / STRONG if tf < STRONG else 1.0) for pos, tf in pairs.items()}
+                    continue
                 for pos, tf in _pairs(positions, tfs, only):
                     found[pos] = found.get(pos, 0.0) + rarity * tf
                     held[pos] = held.get(pos, 0.0) + rarity * (tf / STRONG if tf < STRONG else 1.0)
+            factor = alternative.weight / SCALE
+            if not best:  # the group's first alternative: made in one go
+                best = {pos: weighed for pos, value in found.items() if (weighed := value * factor) > 0.0}
+                share = {pos: alternative.weight * held[pos] / whole for pos in best}
+                continue
             for pos, value in found.items():
-                value *= alternative.weight / SCALE
+                value *= factor
                 if value > best.get(pos, 0.0):
                     best[pos] = value
                     share[pos] = alternative.weight * held[pos] / whole
-        for pos, value in best.items():
-            scores[pos] = scores.get(pos, 0.0) + value
+        if not scores:
+            scores = best  # the first group's (0.0 + value is value)
+        else:
+            for pos, value in best.items():
+                scores[pos] = scores.get(pos, 0.0) + value
         if group.meaningful:
             total += mass
-            for pos, part in share.items():
-                covered[pos] = covered.get(pos, 0.0) + mass * part
+            if not covered:
+                covered = {pos: mass * part for pos, part in share.items()}
+            else:
+                for pos, part in share.items():
+                    covered[pos] = covered.get(pos, 0.0) + mass * part
     out: dict[int, float] = {}
     years = set(query.years)
     for pos, value in scores.items():
@@ -110,11 +128,18 @@ def first_pass(index: "Index", query: Query, wanted: Callable[[int], bool] | Non
     return out
 
 
+def _reading_order(index: "Index", group: Any) -> tuple[bool, int]:
+    """Where a group comes in the first pass: meaningful groups first, the rarest first, a group being
+    as rare as its commonest token (it finds at least the records that token is in)."""
+    commonest = max(index.df(token) for alternative in group.alternatives for token in alternative.tokens)
+    return not group.meaningful, commonest
+
+
 def _pairs(positions: Sequence[int], tfs: Sequence[int], only: dict[int, float] | None) -> Iterable[tuple[int, int]]:
     """A token's (record, weight) pairs; with ``only``, just those of records already found."""
     if only is None:
         return zip(positions, tfs, strict=True)
-    if len(only) * 16 < len(positions):
+    if len(only) * 4 < len(positions):
         from bisect import bisect_left  # only a large index has tokens this common: not loaded at every start
 
         out = []

@@ -274,7 +274,7 @@ class Store:
             positions, weights = data[: count * 4].cast("I"), data[count * 4 :].cast("H")
         except (OSError, TypeError, ValueError) as error:
             raise CacheDamagedError(repr(error)) from None
-        if positions and max(positions) >= self.count:
+        if positions and positions[-1] >= self.count:  # positions ascend (as bisecting them needs)
             raise CacheDamagedError("a posting beyond the records")
         return positions, weights
 
