@@ -1,5 +1,6 @@
 """Commands that list records: industries, metrics, claims, entities, sources, glossary, timeline."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from srfacts.cli.options import (
     IndustryOption,
     JsonOption,
     LimitOption,
+    OutputFormat,
     SpreadsheetSafeOption,
     YearOption,
     output_format,
@@ -27,6 +29,7 @@ from srfacts.core.errors import clip
 from srfacts.core.i18n import N_, _
 from srfacts.core.records import CLAIM_KINDS, ENTITY_KINDS, STATUSES, TIERS
 from srfacts.core.timeline import timeline as dated
+from srfacts.core.tuples import NamedTuple
 from srfacts.output.formats import BOM, Column, spreadsheet_rows
 from srfacts.output.views import (
     TIMELINE_COLUMNS,
@@ -44,50 +47,58 @@ LIMIT_HINT = N_("without --limit for all")
 commands = typer.Typer()  # collects this module's commands; srfacts.cli.root registers them
 
 
-def _listing(
+class Shown(NamedTuple):
+    """How a listing is shown: the options every listing takes, read once."""
+
+    output: str  # the format: --format, or json for --json
+    fields: str | None  # --fields, as typed
+    bom: bool
+    spreadsheet_safe: bool
+    lang: str
+
+
+def _shown(ctx: typer.Context, fmt: OutputFormat, as_json: bool, fields: str | None, bom: bool, safe: bool) -> Shown:
+    """The listing options of a command line (a usage error for --bom or --spreadsheet-safe with a
+    format other than CSV or TSV)."""
+    output = output_format(fmt, as_json)
+    spreadsheet_output(output, bom, safe)
+    return Shown(output, fields, bom, safe, language(ctx))
+
+
+def _listing(shown: Shown, rows: list[dict[str, Any]], record_type: str, empty: str, **how: Any) -> None:
+    """Emit the rows of one record type (``how``: ``total`` and ``group_by`` of ``_emit``)."""
+    names = record_fields(record_type), shown_names(record_type)
+    picked = parse_fields(shown.fields, *names) if shown.fields else None
+    _emit(shown, rows, columns_for(record_type, shown.lang), empty, fields=picked, lang=shown.lang, **how)
+
+
+def _emit(
+    shown: Shown,
     rows: list[dict[str, Any]],
-    fmt: str,
-    record_type: str,
+    columns: Sequence[Column],
     empty: str,
-    group_by: str | None = None,
-    fields: str | None = None,
-    lang: str = "zh",
+    *,
     total: int = 0,
-    excel: tuple[bool, bool] = (False, False),
+    group_by: str | None = None,
+    fields: Sequence[str] | None = None,
+    lang: str = "zh",
 ) -> None:
-    """Emit the rows of one record type (an empty JSON list too), or say that there are none;
-    a table cut by ``--limit`` says how many of the ``total`` it shows."""
-    chosen = parse_fields(fields, record_fields(record_type), shown_names(record_type)) if fields else None
-    rows = _for_spreadsheet(rows, fmt, excel)
-    if fmt == "json" or rows:
-        columns = columns_for(record_type, lang)
+    """Emit rows in the format asked for (an empty JSON list too), or say that there are none
+    (``empty``); a table cut by ``--limit`` says how many of the ``total`` it shows. CSV and TSV
+    for a spreadsheet (--bom, --spreadsheet-safe) get safe cells, and a byte-order mark for --bom
+    (Chinese-locale Excel and WPS then read them as UTF-8)."""
+    if shown.bom or shown.spreadsheet_safe:
+        rows = spreadsheet_rows(rows)
+    if shown.output == "json" or rows:
         view = render(
-            rows,
-            fmt,
-            columns,
-            color=use_color(),
-            width=width(),
-            tty=is_tty(),
-            group_by=group_by,
-            fields=chosen,
-            lang=lang,
-            wide=TERMINAL["wide"],
-        )
-        emit(_bom(excel[0]) + view)
-        if fmt == "table":
+            rows, shown.output, columns, group_by=group_by, fields=fields, lang=lang,
+            color=use_color(), width=width(), tty=is_tty(), wide=TERMINAL["wide"],
+        )  # fmt: skip
+        emit((BOM if shown.bom else "") + view)
+        if shown.output == "table":
             note_cut(len(rows), total, LIMIT_HINT)
     if not rows:
         raise NotFoundError(empty)
-
-
-def _for_spreadsheet(rows: list[dict[str, Any]], fmt: str, excel: tuple[bool, bool]) -> list[dict[str, Any]]:
-    """The rows with spreadsheet-safe cells for ``excel``: (--bom, --spreadsheet-safe), CSV and TSV only."""
-    return spreadsheet_rows(rows) if spreadsheet_output(fmt, *excel) else rows
-
-
-def _bom(bom: bool) -> str:
-    """A byte-order mark for --bom (Chinese-locale Excel and WPS then read the CSV as UTF-8)."""
-    return BOM if bom else ""
 
 
 @commands.command(epilog="Example: srfacts industries --tier leading --json")
@@ -107,23 +118,13 @@ def industries(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the industries of the 2+4+N system, grouped by tier."""
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     kb = knowledge(ctx)
     order = choice(sort, INDUSTRY_ORDERS, "sort order") or "tier"
     found = kb.industries(tier=choice(tier, TIERS, "tier"), cluster=True if cluster else None)
-    rows = [r.to_dict() for r in sorted_industries(found, order, language(ctx), data_path(ctx))[:limit]]
+    rows = [r.to_dict() for r in sorted_industries(found, order, shown.lang, data_path(ctx))[:limit]]
     group_by = "tier" if order == "tier" else None
-    output = output_format(fmt, as_json)
-    _listing(
-        rows,
-        output,
-        "industry",
-        _("no industry matches"),
-        group_by,
-        fields,
-        language(ctx),
-        len(found),
-        excel=(bom, spreadsheet_safe),
-    )
+    _listing(shown, rows, "industry", _("no industry matches"), total=len(found), group_by=group_by)
 
 
 @commands.command(epilog="Example: srfacts metrics --industry 光伏 --year 2022 --format csv")
@@ -143,24 +144,14 @@ def metrics(
     ] = False,
 ) -> None:
     """List figures with value, unit, qualifier, period, scope and rank."""
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     kb = knowledge(ctx)
     chosen = choice(status, STATUSES, "status")
     found = kb.metrics(industry=industry_id(kb, industry), year=year, status=chosen)
     if chart:
-        _chart(found[:limit], as_json or fmt != "table" or fields is not None, language(ctx))
+        _chart(found[:limit], as_json or fmt != "table" or fields is not None, shown.lang)
         return
-    rows = [r.to_dict() for r in found[:limit]]
-    _listing(
-        rows,
-        output_format(fmt, as_json),
-        "metric",
-        _("no metric matches"),
-        None,
-        fields,
-        language(ctx),
-        len(found),
-        excel=(bom, spreadsheet_safe),
-    )
+    _listing(shown, [r.to_dict() for r in found[:limit]], "metric", _("no metric matches"), total=len(found))
 
 
 def _chart(found: Any, other_output: bool, lang: str) -> None:
@@ -191,21 +182,10 @@ def claims(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List claims: awards, rankings, records, firsts, policies, projects, targets, events."""
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     kb = knowledge(ctx)
-    kind = choice(kind, CLAIM_KINDS, "kind")
-    found = kb.claims(kind=kind, industry=industry_id(kb, industry), year=year)
-    rows = [r.to_dict() for r in found[:limit]]
-    _listing(
-        rows,
-        output_format(fmt, as_json),
-        "claim",
-        _("no claim matches"),
-        None,
-        fields,
-        language(ctx),
-        len(found),
-        excel=(bom, spreadsheet_safe),
-    )
+    found = kb.claims(kind=choice(kind, CLAIM_KINDS, "kind"), industry=industry_id(kb, industry), year=year)
+    _listing(shown, [r.to_dict() for r in found[:limit]], "claim", _("no claim matches"), total=len(found))
 
 
 @commands.command(epilog="Example: srfacts entities --kind company --json")
@@ -224,21 +204,10 @@ def entities(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List companies, parks, institutions, programmes, plans, policies and slogans."""
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     kb = knowledge(ctx)
     found = kb.entities(kind=choice(kind, ENTITY_KINDS, "kind"), industry=industry_id(kb, industry))
-    rows = [r.to_dict() for r in found[:limit]]
-    output = output_format(fmt, as_json)
-    _listing(
-        rows,
-        output,
-        "entity",
-        _("no entity matches"),
-        None,
-        fields,
-        language(ctx),
-        len(found),
-        excel=(bom, spreadsheet_safe),
-    )
+    _listing(shown, [r.to_dict() for r in found[:limit]], "entity", _("no entity matches"), total=len(found))
 
 
 @commands.command(epilog="Example: srfacts sources --json")
@@ -251,17 +220,8 @@ def sources(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the source texts the facts are quoted from."""
-    rows = [r.to_dict() for r in knowledge(ctx).sources()]
-    _listing(
-        rows,
-        output_format(fmt, as_json),
-        "source",
-        _("no source is recorded"),
-        None,
-        fields,
-        language(ctx),
-        excel=(bom, spreadsheet_safe),
-    )
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
+    _listing(shown, [r.to_dict() for r in knowledge(ctx).sources()], "source", _("no source is recorded"))
 
 
 @commands.command(
@@ -280,33 +240,13 @@ def glossary(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """List the glossary: Chinese terms and the established English every English field uses."""
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     held = glossary_holding(knowledge(ctx).glossary, term)
-    rows = [t.to_dict() for t in held[:limit]]
     names = ("zh", "en", "forms", "note")
     picked = parse_fields(fields, names) if fields else None
-    output = output_format(fmt, as_json)
-    rows = _for_spreadsheet(rows, output, (bom, spreadsheet_safe))
-    if rows or output == "json":
-        columns = [Column(name, name) for name in names]
-        emit(
-            _bom(bom)
-            + render(
-                rows,
-                output,
-                columns,
-                color=use_color(),
-                width=width(),
-                tty=is_tty(),
-                fields=picked,
-                wide=TERMINAL["wide"],
-            )
-        )
-        if output == "table":
-            note_cut(len(rows), len(held), LIMIT_HINT)
-    if not rows:
-        raise NotFoundError(
-            _("no glossary entry holds '{term}'").format(term=clip(term or "")) if term else _("the glossary is empty")
-        )
+    empty = _("no glossary entry holds '{term}'").format(term=clip(term)) if term else _("the glossary is empty")
+    rows = [t.to_dict() for t in held[:limit]]
+    _emit(shown, rows, [Column(name, name) for name in names], empty, total=len(held), fields=picked)
 
 
 @commands.command(epilog="Example: srfacts timeline --year 2022 --json")
@@ -324,29 +264,10 @@ def timeline(
     spreadsheet_safe: SpreadsheetSafeOption = False,
 ) -> None:
     """Dated awards, events, figures and targets in time order."""
-    kb = knowledge(ctx)
+    shown = _shown(ctx, fmt, as_json, fields, bom, spreadsheet_safe)
     chosen = choice(record_type, ("metric", "claim"), "type")
     picked = parse_fields(fields, TIMELINE_FIELDS) if fields else None
-    output = output_format(fmt, as_json)
-    lang = language(ctx)
-    every = dated(kb, year=year, record_type=chosen)
-    rows = _for_spreadsheet(timeline_rows(every[:limit], lang, output), output, (bom, spreadsheet_safe))
-    columns = TIMELINE_COLUMNS_EN if lang == "en" else localized(TIMELINE_COLUMNS, lang)
-    if rows or output == "json":
-        emit(
-            _bom(bom)
-            + render(
-                rows,
-                output,
-                columns,
-                color=use_color(),
-                width=width(),
-                tty=is_tty(),
-                fields=picked,
-                wide=TERMINAL["wide"],
-            )
-        )
-        if output == "table":
-            note_cut(len(rows), len(every), LIMIT_HINT)
-    if not rows:
-        raise NotFoundError(_("no dated record matches"))
+    every = dated(knowledge(ctx), year=year, record_type=chosen)
+    rows = timeline_rows(every[:limit], shown.lang, shown.output)
+    columns = TIMELINE_COLUMNS_EN if shown.lang == "en" else localized(TIMELINE_COLUMNS, shown.lang)
+    _emit(shown, rows, columns, _("no dated record matches"), total=len(every), fields=picked)
