@@ -3,15 +3,9 @@ serves both: titles, Chinese and English descriptions, facets and canned queries
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -23,8 +17,8 @@ import pytest
 from srfacts.export import tables
 from srfacts.export.metadata import FACETS, QUERIES, metadata_path
 from srfacts.store.loader import load
+from tests.datasette_support import datasette_serving, get_json
 
-SERVER_LIFETIME = 120  # seconds: the server is killed then whatever happens to the test
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -89,65 +83,16 @@ def test_an_existing_metadata_file_is_kept_without_force(run, tmp_path: Path) ->
     assert json.loads((tmp_path / "facts.metadata.json").read_text(encoding="utf-8"))["databases"]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
-    with opener.open(url, timeout=5) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
 @pytest.fixture(scope="module")
 def served(exported: Path) -> Iterator[str]:
-    """Datasette on 127.0.0.1 (a free port) serving the export with its metadata; killed after
-    ``SERVER_LIFETIME`` seconds at the latest."""
-    if importlib.util.find_spec("datasette") is None:
-        pytest.skip("datasette is not installed (it is in the test extras: pip install '.[test]')")
-    port = _free_port()
-    command = [sys.executable, "-m", "datasette", "serve", str(exported), "-m", str(metadata_path(exported))]
-    server = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=exported.parent,
-    )
-    watchdog = threading.Timer(SERVER_LIFETIME, server.kill)
-    watchdog.daemon = True
-    watchdog.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(f"{base}/-/versions.json")
-                break
-            except OSError:
-                if server.poll() is not None:
-                    stderr = server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
-                    pytest.fail(f"datasette exited with {server.returncode}: {stderr[-2000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail("datasette did not answer within 30 seconds")
-                time.sleep(0.2)
+    """Datasette on 127.0.0.1 (a free port) serving the export with its metadata."""
+    with datasette_serving(exported, "-m", str(metadata_path(exported))) as base:
         yield base
-    finally:
-        watchdog.cancel()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stderr:
-            server.stderr.close()
 
 
 @pytest.mark.slow
 def test_datasette_serves_the_metadata(served: str, meta: dict[str, Any]) -> None:
-    shown = _get(f"{served}/-/metadata.json")
+    shown = get_json(f"{served}/-/metadata.json")
     assert shown["title"] == meta["title"] and shown["license"] == meta["license"]
     metrics = shown["databases"]["facts"]["tables"]["metrics"]
     assert metrics["columns"]["value"] == meta["databases"]["facts"]["tables"]["metrics"]["columns"]["value"]
@@ -155,13 +100,13 @@ def test_datasette_serves_the_metadata(served: str, meta: dict[str, Any]) -> Non
 
 @pytest.mark.slow
 def test_datasette_shows_the_configured_facets(served: str) -> None:
-    page = _get(f"{served}/facts/metrics.json?_size=1")
+    page = get_json(f"{served}/facts/metrics.json?_size=1")
     facets = page["facet_results"]
     results = facets.get("results", facets)  # Datasette 1.0 nests them under "results"
     assert {"status", "period"} <= set(results)
     statuses = {item["value"]: item["count"] for item in results["status"]["results"]}
     assert statuses.get("actual", 0) > 0
-    industries = _get(f"{served}/facts/industries.json?_size=1")["facet_results"]
+    industries = get_json(f"{served}/facts/industries.json?_size=1")["facet_results"]
     tiers = industries.get("results", industries)["tier"]["results"]
     assert {"leading", "key", "featured"} <= {item["value"] for item in tiers}
 
@@ -169,6 +114,6 @@ def test_datasette_shows_the_configured_facets(served: str) -> None:
 @pytest.mark.slow
 def test_datasette_runs_the_canned_query(served: str) -> None:
     query = urllib.parse.urlencode({"year": "2022", "_shape": "array"})
-    rows = _get(f"{served}/facts/figures_of_a_year.json?{query}")
+    rows = get_json(f"{served}/facts/figures_of_a_year.json?{query}")
     assert rows and all("2022" in row["period"] for row in rows)
     assert "above-size-enterprises-total-2022" in {row["id"] for row in rows}

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from srfacts.export import tables
 from srfacts.store.loader import load
+from tests.datasette_support import datasette_serving, get_json
 
 RECORD_TABLES = ("sources", "industries", "metrics", "claims", "entities")
 LINK_TABLES = (
@@ -180,66 +175,24 @@ def test_tables_of_the_sample_match_its_records() -> None:
 # Datasette serves the export on the loopback interface; its JSON API answers a table and a search.
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
-    with opener.open(url, timeout=5) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
 @pytest.fixture
 def datasette(database: Path) -> Iterator[str]:
     """A Datasette server on 127.0.0.1 serving the export; yields its base URL."""
-    if importlib.util.find_spec("datasette") is None:
-        pytest.skip("datasette is not installed (it is in the test extras: pip install '.[test]')")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(database), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(f"{base}/-/versions.json")
-                break
-            except OSError:
-                if server.poll() is not None:
-                    stderr = server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
-                    pytest.fail(f"datasette exited with {server.returncode}: {stderr[-2000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail("datasette did not answer within 30 seconds")
-                time.sleep(0.2)
+    with datasette_serving(database) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stderr:
-            server.stderr.close()
 
 
 @pytest.mark.slow
 def test_datasette_serves_the_tables_and_the_full_text_search(datasette: str, database: Path) -> None:
     db = database.stem
-    metrics = _get(f"{datasette}/{db}/metrics.json?_shape=array&_size=max")
+    metrics = get_json(f"{datasette}/{db}/metrics.json?_shape=array&_size=max")
     by_id = {m["id"]: m for m in metrics}
     assert by_id["above-size-enterprises-total-2022"]["value"] == 2248
     assert by_id["above-size-enterprises-total-2022"]["unit"] == "户"
 
     def search(table: str, words: str) -> set[str]:
         query = urllib.parse.urlencode({"_search": words, "_shape": "array", "_col": "id"})
-        return {row["id"] for row in _get(f"{datasette}/{db}/{table}.json?{query}")}
+        return {row["id"] for row in get_json(f"{datasette}/{db}/{table}.json?{query}")}
 
     assert "photovoltaic-new-energy" in search("industries", "solar")
     with sqlite3.connect(database) as connection:
@@ -250,4 +203,4 @@ def test_datasette_serves_the_tables_and_the_full_text_search(datasette: str, da
         assert {"photovoltaic-new-energy"} <= search("industries", "光伏新能源")
     # A two-character word: Datasette's column filter (full-text search needs three characters).
     query = urllib.parse.urlencode({"name__contains": "光伏", "_shape": "array", "_col": "id"})
-    assert "jinko-module-shipments" in {row["id"] for row in _get(f"{datasette}/{db}/metrics.json?{query}")}
+    assert "jinko-module-shipments" in {row["id"] for row in get_json(f"{datasette}/{db}/metrics.json?{query}")}
