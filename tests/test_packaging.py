@@ -135,26 +135,18 @@ def test_the_built_wheel_runs_from_another_folder(built: tuple[Path, Path], tmp_
     )
     env = {k: v for k, v in os.environ.items() if k not in ("SRFACTS_DATA", "PYTHONPATH")}
     env.update(PYTHONPATH=str(target), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    version = subprocess.run(
-        [sys.executable, "-m", "srfacts", "--version"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=elsewhere,
-        env=env,
-    )
+
+    def srfacts(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "srfacts", *args], capture_output=True, text=True, timeout=60, cwd=elsewhere, env=env
+        )
+
+    version = srfacts("--version")
     assert version.returncode == 0, version.stderr
     first, second = version.stdout.splitlines()
     assert first.startswith("srfacts ")
     assert str(target) in second and "bundled, schema 1, sha256 " in second
-    listed = subprocess.run(
-        [sys.executable, "-m", "srfacts", "industries", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=elsewhere,
-        env=env,
-    )
+    listed = srfacts("industries", "--json")
     assert listed.returncode == 0, listed.stderr
     assert "photovoltaic-new-energy" in listed.stdout
 
